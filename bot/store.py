@@ -1,0 +1,379 @@
+"""The one module that talks to Redis: every key, its type and TTL are listed here.
+
+Key schema (hash tags `{…}` keep every key of one thread, or of one handoff, in one Redis Cluster
+slot, so the Lua scripts below stay valid on a cluster):
+
+| key                              | type   | TTL                  | what                                              |
+|----------------------------------|--------|----------------------|---------------------------------------------------|
+| dx:ev:{<event_id>}               | string | 1 h                  | de-duplication of non-message events (SET NX)     |
+| dx:{t:<channel>:<root_ts>}:rec   | hash   | thread TTL (14 d)    | thread record: `v` version, `d` JSON record       |
+| dx:{t:<channel>:<root_ts>}:ev:<event_id> | string | 1 h         | de-duplication of message events, in the commit   |
+| dx:{t:<channel>:<root_ts>}:handoff | string | retention          | id of the thread's current handoff                |
+| dx:{h:<id>}                      | hash   | retention (90 d)     | a handoff: state, people, times, JSON case        |
+| dx:{h:<id>}:audit                | list   | retention            | JSON audit entries (who, what, when)              |
+| dx:handoffs:open                 | zset   | none                 | open (not resolved/declined) handoff ids by time  |
+| dx:handoffs:all                  | zset   | trimmed to retention | every handoff id by request time, for reports     |
+| dx:timers                        | zset   | none                 | due timers `kind|id|n` scored by due time         |
+| dx:stats:<YYYY-MM-DD>            | hash   | retention            | daily counters (whispers, handoffs, triggers…)    |
+| dx:once:<name>                   | string | caller's TTL         | "at most once per period" guards                  |
+| dx:cache:<name>                  | string | caller's TTL         | small cached lookups (user groups)                |
+| dx:agent:<user>:<YYYY-MM-DD>     | zset   | 2 d                  | threads an agent worked on that day (App Home)    |
+
+A message's state change is one round trip: the commit script de-duplicates the event, checks the
+record's version (optimistic concurrency between replicas) and writes, all at once. Records are
+cached per process so the read before the write is usually free; a stale cache shows up as a
+version conflict and the caller recomputes from the fresh record the script returns.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("deescalate.store")
+
+EVENT_TTL = 3600
+AGENT_DAY_TTL = 2 * 86400
+CACHE_SIZE = 20_000
+
+
+def thread_tag(channel: str, root_ts: str) -> str:
+    return f"{{t:{channel}:{root_ts}}}"
+
+
+def _rec_key(channel: str, root_ts: str) -> str:
+    return f"dx:{thread_tag(channel, root_ts)}:rec"
+
+
+def _handoff_key(handoff_id: str) -> str:
+    return f"dx:{{h:{handoff_id}}}"
+
+
+OPEN_KEY = "dx:handoffs:open"
+ALL_KEY = "dx:handoffs:all"
+TIMERS_KEY = "dx:timers"
+
+# KEYS: record hash, dedupe key.  ARGV: expected version, JSON record, ttl, use dedupe (0/1), dedupe ttl.
+_COMMIT = """
+if ARGV[4] == '1' then
+  if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then return {'dup', 0, ''} end
+end
+local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if v ~= tonumber(ARGV[1]) then
+  if ARGV[4] == '1' then redis.call('DEL', KEYS[2]) end
+  return {'conflict', v, redis.call('HGET', KEYS[1], 'd') or ''}
+end
+redis.call('HSET', KEYS[1], 'v', v + 1, 'd', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return {'ok', v + 1, ''}
+"""
+
+# KEYS: handoff hash, audit list.  ARGV: allowed states (comma list), new state, audit JSON, ttl,
+# then field/value pairs to set.  Returns {'ok'|'refused', state before, JSON of all fields before}.
+_TRANSITION = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {'missing', '', ''} end
+local before = redis.call('HGETALL', KEYS[1])
+local allowed = false
+for s in string.gmatch(ARGV[1], '[^,]+') do if s == state then allowed = true end end
+if not allowed then return {'refused', state, cjson.encode(before)} end
+redis.call('HSET', KEYS[1], 'state', ARGV[2])
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return {'ok', state, cjson.encode(before)}
+"""
+
+
+class StoreUnavailable(RuntimeError):
+    """Redis did not answer; the caller acknowledges Slack anyway and counts the error."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    status: str  # "ok" | "duplicate" | "conflict"
+    version: int
+    record: dict[str, Any] | None  # the fresh record on conflict
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: str  # "ok" | "refused" | "missing"
+    state_before: str
+    before: dict[str, str]
+
+
+def _pairs_to_dict(flat: list[Any]) -> dict[str, str]:
+    return {str(flat[i]): str(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
+
+
+def _day(ts: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ts))
+
+
+class Store:
+    """Async access to Redis (or the embedded stand-in) for everything deescalate keeps."""
+
+    def __init__(self, redis: Any, *, persistent: bool, thread_ttl: float, retention: float):
+        self.redis = redis
+        self.persistent = persistent
+        self.thread_ttl = max(1, int(thread_ttl))
+        self.retention = max(1, int(retention))
+        self._cache: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._commit = redis.register_script(_COMMIT)
+        self._transition = redis.register_script(_TRANSITION)
+
+    @classmethod
+    def connect(
+        cls,
+        url: str | None,
+        *,
+        thread_ttl_days: float = 14,
+        retention_days: float = 90,
+        max_connections: int = 64,
+    ) -> "Store":
+        """A Store on `url` through a blocking pool, or an embedded in-process store when url is None."""
+        if url is None:
+            import fakeredis
+
+            client = fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
+            log.warning("REDIS_URL is not set: using the embedded in-process store; state is not persistent")
+            persistent = False
+        else:
+            from redis.asyncio import BlockingConnectionPool, Redis
+
+            # A blocking pool waits for a free connection instead of raising "Too many connections"
+            # under a burst, which would silently lose that event's work.
+            pool = BlockingConnectionPool.from_url(
+                url,
+                max_connections=max_connections,
+                timeout=5,
+                socket_timeout=5,
+                socket_connect_timeout=2,
+                health_check_interval=15,
+                decode_responses=True,
+            )
+            client = Redis(connection_pool=pool)
+            persistent = True
+        return cls(client, persistent=persistent, thread_ttl=thread_ttl_days * 86400, retention=retention_days * 86400)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.redis.ping())
+        except Exception:  # any failure means "not answering" for health checks
+            return False
+
+    # ---- events -------------------------------------------------------------------------
+
+    async def first_delivery(self, event_id: str) -> bool:
+        """True the first time an event id is seen (Slack retries unacknowledged events)."""
+        return bool(await self.redis.set(f"dx:ev:{{{event_id}}}", "1", nx=True, ex=EVENT_TTL))
+
+    # ---- thread records -------------------------------------------------------------------
+
+    def cached_thread(self, channel: str, root_ts: str) -> tuple[int, dict[str, Any]] | None:
+        hit = self._cache.get(_rec_key(channel, root_ts))
+        return None if hit is None else (hit[0], hit[1])
+
+    async def load_thread(self, channel: str, root_ts: str) -> tuple[int, dict[str, Any] | None]:
+        """(version, record); version 0 and None for a thread never seen."""
+        key = _rec_key(channel, root_ts)
+        version, data = await self.redis.hmget(key, ["v", "d"])
+        if version is None:
+            return 0, None
+        record = json.loads(data)
+        self._remember(key, int(version), record)
+        return int(version), record
+
+    async def commit_thread(
+        self, channel: str, root_ts: str, version: int, record: Mapping[str, Any], *, event_id: str | None = None
+    ) -> Commit:
+        """Write a thread record if nobody changed it since `version`; de-duplicate `event_id` at once."""
+        key = _rec_key(channel, root_ts)
+        dedupe = f"dx:{thread_tag(channel, root_ts)}:ev:{event_id}" if event_id else key
+        payload = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+        status, new_version, data = await self._commit(
+            keys=[key, dedupe],
+            args=[version, payload, self.thread_ttl, "1" if event_id else "0", EVENT_TTL],
+        )
+        if status == "ok":
+            self._remember(key, int(new_version), dict(record))
+            return Commit("ok", int(new_version), None)
+        if status == "dup":
+            return Commit("duplicate", version, None)
+        fresh = json.loads(data) if data else None
+        if fresh is None:
+            self._cache.pop(key, None)
+        else:
+            self._remember(key, int(new_version), fresh)
+        return Commit("conflict", int(new_version), fresh)
+
+    def _remember(self, key: str, version: int, record: dict[str, Any]) -> None:
+        self._cache[key] = (version, record)
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    # ---- handoffs --------------------------------------------------------------------------
+
+    async def thread_handoff(self, channel: str, root_ts: str) -> str | None:
+        return await self.redis.get(f"dx:{thread_tag(channel, root_ts)}:handoff")
+
+    async def create_handoff(
+        self, channel: str, root_ts: str, fields: Mapping[str, str], audit: Mapping[str, Any]
+    ) -> tuple[str, bool]:
+        """(handoff id, created). An open handoff already on the thread is returned instead of a second one."""
+        link = f"dx:{thread_tag(channel, root_ts)}:handoff"
+        handoff_id = uuid.uuid4().hex[:12]
+        existing = await self.redis.get(link)
+        if existing is not None:
+            state = await self.redis.hget(_handoff_key(existing), "state")
+            if state in {"open", "accepted"}:
+                return existing, False
+            if not await self.redis.delete(link):  # someone else replaced it meanwhile
+                existing = await self.redis.get(link)
+                if existing is not None:
+                    return existing, False
+        if not await self.redis.set(link, handoff_id, nx=True, ex=self.retention):
+            return (await self.redis.get(link)) or handoff_id, False
+        requested = float(fields.get("requested_at", time.time()))
+        key = _handoff_key(handoff_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hset(key, mapping={**fields, "id": handoff_id, "state": "open"})
+            pipe.expire(key, self.retention)
+            pipe.rpush(f"{key}:audit", json.dumps(dict(audit)))
+            pipe.expire(f"{key}:audit", self.retention)
+            pipe.zadd(OPEN_KEY, {handoff_id: requested})
+            pipe.zadd(ALL_KEY, {handoff_id: requested})
+            pipe.zremrangebyscore(ALL_KEY, "-inf", requested - self.retention)
+            await pipe.execute()
+        return handoff_id, True
+
+    async def handoff(self, handoff_id: str) -> dict[str, str] | None:
+        data = await self.redis.hgetall(_handoff_key(handoff_id))
+        return data or None
+
+    async def update_handoff(self, handoff_id: str, fields: Mapping[str, str]) -> None:
+        """Set descriptive fields (message ts, permalink) that carry no state change."""
+        await self.redis.hset(_handoff_key(handoff_id), mapping=dict(fields))
+
+    async def transition(
+        self,
+        handoff_id: str,
+        allowed: Iterable[str],
+        to_state: str,
+        fields: Mapping[str, str],
+        audit: Mapping[str, Any],
+    ) -> Transition:
+        """Atomically move a handoff from one of `allowed` states to `to_state`; exactly one caller wins."""
+        key = _handoff_key(handoff_id)
+        args: list[Any] = [",".join(allowed), to_state, json.dumps(dict(audit)), self.retention]
+        for name, value in fields.items():
+            args += [name, value]
+        status, state, before = await self._transition(keys=[key, f"{key}:audit"], args=args)
+        before_dict = _pairs_to_dict(json.loads(before)) if before else {}
+        if status == "ok" and to_state in {"resolved", "declined"}:
+            await self.redis.zrem(OPEN_KEY, handoff_id)
+        elif status == "ok" and to_state in {"open", "accepted"}:
+            await self.redis.zadd(OPEN_KEY, {handoff_id: float(before_dict.get("requested_at", time.time()))})
+        return Transition(status, state or "", before_dict)
+
+    async def audit_trail(self, handoff_id: str) -> list[dict[str, Any]]:
+        return [json.loads(x) for x in await self.redis.lrange(f"{_handoff_key(handoff_id)}:audit", 0, -1)]
+
+    async def append_audit(self, handoff_id: str, entry: Mapping[str, Any]) -> None:
+        await self.redis.rpush(f"{_handoff_key(handoff_id)}:audit", json.dumps(dict(entry)))
+
+    async def open_handoffs(self, limit: int = 50) -> list[dict[str, str]]:
+        ids = await self.redis.zrange(OPEN_KEY, 0, limit - 1)
+        return await self._handoffs(ids)
+
+    async def handoffs_since(self, since: float) -> list[dict[str, str]]:
+        ids = await self.redis.zrangebyscore(ALL_KEY, since, "+inf")
+        return await self._handoffs(ids)
+
+    async def _handoffs(self, ids: list[str]) -> list[dict[str, str]]:
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for handoff_id in ids:
+                pipe.hgetall(_handoff_key(handoff_id))
+            rows = await pipe.execute()
+        return [row for row in rows if row]
+
+    # ---- timers ----------------------------------------------------------------------------
+
+    async def schedule(self, timer: str, due: float) -> None:
+        await self.redis.zadd(TIMERS_KEY, {timer: due})
+
+    async def cancel(self, timer: str) -> None:
+        await self.redis.zrem(TIMERS_KEY, timer)
+
+    async def claim_due(self, now: float, limit: int = 20) -> list[str]:
+        """Timers due by `now` that this caller won: ZREM succeeds for exactly one replica."""
+        due = await self.redis.zrangebyscore(TIMERS_KEY, "-inf", now, start=0, num=limit)
+        if not due:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for timer in due:
+                pipe.zrem(TIMERS_KEY, timer)
+            won = await pipe.execute()
+        return [timer for timer, removed in zip(due, won) if removed]
+
+    async def timers(self) -> list[tuple[str, float]]:
+        return [(m, float(s)) for m, s in await self.redis.zrange(TIMERS_KEY, 0, -1, withscores=True)]
+
+    # ---- counters, guards, caches ------------------------------------------------------------
+
+    async def count(self, counters: Mapping[str, int], at: float | None = None) -> None:
+        """Add to today's counters (whispers, handoffs, triggers:<name>, …)."""
+        if not counters:
+            return
+        key = f"dx:stats:{_day(time.time() if at is None else at)}"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name, amount in counters.items():
+                pipe.hincrby(key, name, amount)
+            pipe.expire(key, self.retention)
+            await pipe.execute()
+
+    async def daily_counters(self, days: int, now: float | None = None) -> dict[str, dict[str, int]]:
+        """{day: {counter: value}} for the last `days` days, oldest first."""
+        now = time.time() if now is None else now
+        names = [_day(now - 86400 * i) for i in range(days - 1, -1, -1)]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hgetall(f"dx:stats:{name}")
+            rows = await pipe.execute()
+        return {name: {k: int(v) for k, v in row.items()} for name, row in zip(names, rows)}
+
+    async def once(self, name: str, ttl: float) -> bool:
+        """True for the first caller in `ttl` seconds (across replicas)."""
+        return bool(await self.redis.set(f"dx:once:{name}", "1", nx=True, ex=max(1, int(ttl))))
+
+    async def cached(self, name: str) -> Any:
+        raw = await self.redis.get(f"dx:cache:{name}")
+        return None if raw is None else json.loads(raw)
+
+    async def cache(self, name: str, value: Any, ttl: float) -> None:
+        await self.redis.set(f"dx:cache:{name}", json.dumps(value), ex=max(1, int(ttl)))
+
+    async def note_agent_thread(self, user: str, channel: str, root_ts: str, at: float) -> None:
+        key = f"dx:agent:{user}:{_day(at)}"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {f"{channel}:{root_ts}": at})
+            pipe.expire(key, AGENT_DAY_TTL)
+            await pipe.execute()
+
+    async def agent_threads(self, user: str, at: float) -> list[tuple[str, str]]:
+        members = await self.redis.zrange(f"dx:agent:{user}:{_day(at)}", 0, -1)
+        return [tuple(m.rsplit(":", 1)) for m in members]  # type: ignore[misc]

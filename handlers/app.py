@@ -1,0 +1,163 @@
+"""Assemble the Bolt app: one runtime (config, store, gateway, metrics, phrasebook) shared by the listeners."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.config import Config
+from bot.store import Store, StoreUnavailable
+from handlers.gateway import SlackGateway, make_client
+from handlers.metrics import Metrics
+
+log = logging.getLogger("deescalate")
+
+# One module per Slack surface, each with register(app, runtime).
+SURFACES = ("events", "actions", "commands", "shortcuts", "views", "home", "timers")
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    config: Config
+    store: Store
+    gateway: SlackGateway
+    metrics: Metrics
+    book: Any  # phrasebook.Phrasebook
+    app: AsyncApp
+    clock: Callable[[], float] = time.time
+    background: set[asyncio.Task] = field(default_factory=set)
+    loops: list[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=list)
+    ready: bool = False
+
+    def spawn(self, work: Awaitable[Any], name: str) -> asyncio.Task:
+        """Run slow work after the ack, keeping a reference so it is not garbage-collected mid-flight."""
+        task = asyncio.ensure_future(self._guarded(work, name))
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+        return task
+
+    async def _guarded(self, work: Awaitable[Any], name: str) -> None:
+        started = time.perf_counter()
+        try:
+            await work
+        except Exception:
+            self.metrics.errors.labels(handler=name).inc()
+            if _is_store_error():
+                self.metrics.store_errors.inc()
+            log.exception("%s failed", name)
+        finally:
+            self.metrics.latency.labels(handler=name).observe(time.perf_counter() - started)
+
+    async def update_thread(
+        self,
+        channel: str,
+        root_ts: str,
+        change: Callable[[dict[str, Any] | None], tuple[dict[str, Any], T]],
+        *,
+        event_id: str | None = None,
+        attempts: int = 8,
+    ) -> tuple[dict[str, Any], T] | None:
+        """Apply a pure change to a thread record and commit it; None when the event was a repeat.
+
+        `change` gets the current record (None for a new thread) and returns (new record, result).
+        It may run more than once when another replica wrote the thread meanwhile, so it must be pure.
+        """
+        cached = self.store.cached_thread(channel, root_ts)
+        version, record = cached if cached is not None else await self.store.load_thread(channel, root_ts)
+        for _ in range(attempts):
+            new_record, result = change(record)
+            commit = await self.store.commit_thread(channel, root_ts, version, new_record, event_id=event_id)
+            if commit.status == "ok":
+                return new_record, result
+            if commit.status == "duplicate":
+                self.metrics.duplicates.inc()
+                return None
+            version, record = commit.version, commit.record
+        raise StoreUnavailable(f"thread {channel}/{root_ts} kept changing under {attempts} attempts")
+
+
+def _is_store_error() -> bool:
+    import sys
+
+    from redis.exceptions import RedisError
+
+    exc = sys.exc_info()[1]
+    return isinstance(exc, (RedisError, StoreUnavailable, ConnectionError, OSError))
+
+
+def build_runtime(config: Config, *, store: Store | None = None, book: Any = None) -> Runtime:
+    """Create the app and register every surface; nothing talks to Slack until a request arrives."""
+    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    metrics = Metrics()
+    client = make_client(config.bot_token, config.api_url)
+    app = AsyncApp(
+        signing_secret=config.signing_secret or "unused-in-socket-mode",
+        client=client,
+        # Bolt checks the token with auth.test on the first request, not at start-up, so the
+        # bot starts even when Slack is briefly unreachable.
+        raise_error_for_unhandled_request=False,
+    )
+    runtime = Runtime(
+        config=config,
+        store=store or Store.connect(config.redis_url, thread_ttl_days=config.thread_ttl_days, retention_days=config.retention_days),
+        gateway=SlackGateway(client, metrics),
+        metrics=metrics,
+        book=book if book is not None else _load_book(config),
+        app=app,
+    )
+    app.middleware(_count_and_dedupe(runtime))
+
+    @app.error
+    async def on_error(error: Exception, body: dict, logger: logging.Logger) -> None:
+        runtime.metrics.errors.labels(handler=_kind(body)).inc()
+        log.error("listener failed on %s: %s: %s", _kind(body), type(error).__name__, error)
+
+    for surface in SURFACES:
+        module = importlib.import_module(f"handlers.{surface}")
+        module.register(app, runtime)
+    return runtime
+
+
+def _load_book(config: Config) -> Any:
+    from phrasebook import load_phrasebook
+
+    return load_phrasebook(config.phrasebook, language=config.language)
+
+
+def _kind(body: dict) -> str:
+    if body.get("type") == "event_callback":
+        return f"event:{body.get('event', {}).get('type', '?')}"
+    if "command" in body:
+        return "command"
+    return str(body.get("type") or "unknown")
+
+
+def _count_and_dedupe(runtime: Runtime) -> Callable[..., Awaitable[Any]]:
+    async def middleware(body: dict, req: AsyncBoltRequest, next: Callable[[], Awaitable[Any]]) -> BoltResponse | None:
+        kind = _kind(body)
+        runtime.metrics.events.labels(kind=kind).inc()
+        event = body.get("event") if body.get("type") == "event_callback" else None
+        # Message events de-duplicate inside their thread's commit (one round trip); the rest here.
+        if event is not None and event.get("type") != "message" and body.get("event_id"):
+            try:
+                first = await runtime.store.first_delivery(str(body["event_id"]))
+            except Exception:
+                runtime.metrics.store_errors.inc()
+                first = True  # better to risk a repeat than to drop work while Redis is away
+            if not first:
+                runtime.metrics.duplicates.inc()
+                return BoltResponse(status=200, body="")
+        return await next()
+
+    return middleware

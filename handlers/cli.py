@@ -1,0 +1,85 @@
+"""The `deescalate` command: serve, score, phrasebook check, replay, report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, load_config
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deescalate", description="Whisper support agents the right words when tension rises.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
+    serve.add_argument("--check", action="store_true", help="validate configuration and phrasebook, print them (secrets masked), exit")
+
+    sub.add_parser("score", help="score JSONL messages from stdin, one JSON reading per line on stdout")
+
+    book = sub.add_parser("phrasebook", help="phrasebook tools")
+    book_sub = book.add_subparsers(dest="book_command", required=True, metavar="ACTION")
+    check = book_sub.add_parser("check", help="validate a phrasebook folder (default: the built-in one)")
+    check.add_argument("path", nargs="?", help="folder of TOML files extending the default phrasebook")
+    check.add_argument("--language", default="en", help="language folder of the default book (default: en)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "score":
+        from bot.score_stream import run
+
+        return run(sys.stdin, sys.stdout)
+    if args.command == "phrasebook":
+        from phrasebook import main_check
+
+        argv_check = ([args.path] if args.path else []) + ["--language", args.language]
+        return main_check(argv_check, sys.stdout)
+    if args.command == "serve":
+        return _serve(check_only=args.check)
+    return 2
+
+
+def _fail(message: str) -> int:
+    print(f"deescalate: {message}", file=sys.stderr)
+    return 2
+
+
+def _serve(*, check_only: bool) -> int:
+    from phrasebook import PhrasebookError, load_phrasebook
+
+    try:
+        config = load_config(mode="serve")
+    except ConfigError as exc:
+        return _fail(f"configuration error: {exc}")
+    try:
+        book = load_phrasebook(config.phrasebook, language=config.language)
+    except PhrasebookError as exc:
+        problems = "\n".join(f"  {p}" for p in exc.problems)
+        return _fail(f"invalid phrasebook (DEESCALATE_PHRASEBOOK):\n{problems}")
+    from handlers import logs
+
+    logs.configure(config.log_level)
+    if check_only:
+        for name, value in config.redacted().items():
+            print(f"{name} = {value}")
+        print(f"phrasebook: {book.language}, OK")
+        return 0
+    from handlers.app import build_runtime
+    from handlers.server import serve_forever
+
+    runtime = build_runtime(config, book=book)
+    try:
+        asyncio.run(serve_forever(runtime))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,156 @@
+"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, GET /metrics; and Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from contextlib import suppress
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from handlers.app import Runtime
+
+log = logging.getLogger("deescalate.server")
+
+FAILED_COMMAND = "Sorry, that didn't work on my side. It has been logged; please try again in a moment."
+MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is refused with 413
+
+
+def make_web_app(runtime: Runtime) -> web.Application:
+    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app["runtime"] = runtime
+    web_app.add_routes(
+        [
+            web.post("/slack/events", _slack_events),
+            web.get("/healthz", _healthz),
+            web.get("/metrics", _metrics),
+        ]
+    )
+    web_app.on_startup.append(_start_loops)
+    web_app.on_cleanup.append(_stop)
+    return web_app
+
+
+async def _slack_events(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app["runtime"]
+    try:
+        raw = await request.read()
+        body = raw.decode("utf-8")
+    except web.HTTPRequestEntityTooLarge:
+        return _refuse(413, "request body too large")
+    except UnicodeDecodeError:
+        return _refuse(400, "request body is not UTF-8")
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
+        return _refuse(401, "missing or malformed Slack signature headers")
+    try:
+        bolt_request = await _bolt_request(request, body)
+        response = await runtime.app.async_dispatch(bolt_request)
+    except Exception as exc:  # a malformed payload must never become a 500 with a traceback
+        runtime.metrics.errors.labels(handler="dispatch").inc()
+        log.warning("refused a malformed request: %s", type(exc).__name__)
+        return _refuse(400, "malformed request")
+    if response.status >= 500:
+        # Bolt answers 500 when a listener failed before acknowledging. Slack would retry an event
+        # and run the same failure again, so acknowledge (the error is counted in /metrics); a
+        # person who ran a command gets a short private apology instead of Slack's generic error.
+        if "command" in bolt_request.body:
+            return web.json_response({"response_type": "ephemeral", "text": FAILED_COMMAND})
+        return web.Response(status=200, text="")
+    return await to_aiohttp_response(response)
+
+
+async def _bolt_request(request: web.Request, body: str) -> AsyncBoltRequest:
+    # Bolt parses by content type; refuse what Slack never sends before Bolt guesses at it.
+    content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type not in {"application/json", "application/x-www-form-urlencoded"}:
+        raise ValueError(f"unsupported content type {content_type!r}")
+    if content_type == "application/json":
+        json.loads(body)  # invalid JSON is a 400, not a listener crash
+    return AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+
+
+def _refuse(status: int, reason: str) -> web.Response:
+    return web.json_response({"ok": False, "error": reason}, status=status)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app["runtime"]
+    try:
+        store_up = await asyncio.wait_for(runtime.store.ping(), timeout=2)
+    except asyncio.TimeoutError:
+        store_up = False
+    runtime.metrics.store_up.set(1 if store_up else 0)
+    healthy = runtime.ready and store_up
+    payload = {
+        "ok": healthy,
+        "ready": runtime.ready,
+        "store": "up" if store_up else "down",
+        "persistent": runtime.store.persistent,
+        "mode": "socket" if runtime.config.socket_mode else "http",
+    }
+    return web.json_response(payload, status=200 if healthy else 503)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app["runtime"]
+    body, content_type = runtime.metrics.render()
+    return web.Response(body=body, headers={"Content-Type": content_type})
+
+
+async def _start_loops(web_app: web.Application) -> None:
+    runtime: Runtime = web_app["runtime"]
+    for loop in runtime.loops:
+        runtime.spawn(loop(runtime), name=f"loop:{getattr(loop, '__name__', 'loop')}")
+    runtime.ready = True
+
+
+async def _stop(web_app: web.Application) -> None:
+    runtime: Runtime = web_app["runtime"]
+    runtime.ready = False
+    for task in list(runtime.background):
+        task.cancel()
+    for task in list(runtime.background):
+        with suppress(asyncio.CancelledError, Exception):
+            await task
+    await runtime.store.close()
+
+
+async def start(runtime: Runtime, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start serving; returns the runner and the port actually bound (port 0 picks a free one)."""
+    runner = web.AppRunner(make_web_app(runtime), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    return runner, bound
+
+
+async def serve_forever(runtime: Runtime) -> None:
+    """`deescalate serve`: HTTP on $PORT, plus a Socket Mode connection when SLACK_APP_TOKEN is set."""
+    config = runtime.config
+    runner, port = await start(runtime, config.host, config.port)
+    socket_handler = None
+    if config.socket_mode:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket_handler = AsyncSocketModeHandler(runtime.app, config.app_token, web_client=runtime.gateway.client)
+        await socket_handler.connect_async()
+        log.info("connected to Slack in Socket Mode; /healthz and /metrics on port %s", port)
+    else:
+        log.info("listening for Slack on http://%s:%s/slack/events", config.host, port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        if socket_handler is not None:
+            await socket_handler.close_async()
+        await runner.cleanup()
