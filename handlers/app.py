@@ -22,7 +22,7 @@ from handlers.metrics import Metrics
 log = logging.getLogger("deescalate")
 
 # One module per Slack surface, each with register(app, runtime).
-SURFACES = ("events", "actions", "commands", "shortcuts", "views", "home", "timers")
+SURFACES = ("events", "actions", "handoffs", "commands", "shortcuts", "views", "home", "timers")
 
 T = TypeVar("T")
 
