@@ -1,0 +1,265 @@
+"""Choosing what to whisper: the kinds that fit this moment, then 2–3 phrasings that fit their tags.
+
+Pure and deterministic: the same book, moment, thread history and seed give the same suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from dataclasses import dataclass
+from typing import Collection, Sequence
+
+from bot.vocabulary import LEVELS, TRIGGERS, level_index
+from phrasebook.fill import fill
+from phrasebook.model import KINDS, TITLES, Phrase, Phrasebook
+
+# Detector flags that say the same thing as a trigger tag on a phrase.
+_FLAG_TRIGGERS = {
+    "abusive": "abuse",
+    "threat": "threat",
+    "hate": "hate",
+    "authority": "authority",
+    "churn": "churn",
+    "repeat": "repeat_contact",
+}
+
+STEP_NAMES = {1: "respectful request", 2: "final warning", 3: "end and follow up in writing"}
+
+# Words an agent may type after `/deescalate <kind>`, mapped to the trigger they hint at (prefix match).
+_CONTEXT_HINTS: dict[str, tuple[str, ...]] = {
+    "delay": ("late", "delay", "wait", "slow", "overdue", "days", "weeks", "tard", "esper", "retras"),
+    "repeat_contact": ("again", "third", "second", "repeat", "already", "otra", "vez"),
+    "transfer": ("transfer", "bounc", "passed", "handed", "transfer"),
+    "refund": ("refund", "reimburs", "money", "reembols", "devoluc"),
+    "billing": ("bill", "charg", "invoice", "payment", "overcharg", "subscription", "cobr", "factur", "pago"),
+    "outage": ("outage", "down", "offline", "unavailable", "crash", "caíd", "caid"),
+    "defect": ("defect", "faulty", "broken", "damag", "bug", "roto", "defect", "fall"),
+    "churn": ("cancel", "leav", "competitor", "switch", "baja"),
+    "legal": ("lawyer", "legal", "chargeback", "court", "regulator", "abogad"),
+    "public": ("review", "twitter", "social", "public", "reseña"),
+    "authority": ("manager", "supervisor", "boss", "senior", "gerente", "jefe"),
+    "compensation": ("compensat", "credit", "discount", "voucher", "compens", "descuent"),
+    "abuse": ("rude", "insult", "abus", "swear", "insult"),
+    "threat": ("threat", "amenaz"),
+}
+
+_WORD = re.compile(r"\w+(?:'\w+)?")
+_STOPWORDS = frozenset(
+    "the a an and or but to of in on for with at by from it is are was be been this that these those "
+    "i i'm i'll i've me my we we'll we're our you you're your yours they them their he she his her "
+    "so if as not do does did have has had will would can could should may might just also there here "
+    "el la los las un una y o de del en con por para que es lo le les se su sus mi me te tu yo usted "
+    "nos nuestro nuestra al".split()
+)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the selector sees of a thread right now (built from the detector's output)."""
+
+    level: str
+    rising: bool = False
+    flags: frozenset[str] = frozenset()
+    triggers: frozenset[str] = frozenset()
+    boundary_step: int = 0  # boundary steps already whispered in this thread (0..3)
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown level {self.level!r}; levels are: {', '.join(LEVELS)}")
+
+    @property
+    def tags(self) -> frozenset[str]:
+        """Triggers plus the flags that mean a trigger, in the phrasebook's words."""
+        return self.triggers | {_FLAG_TRIGGERS[f] for f in self.flags if f in _FLAG_TRIGGERS}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A whisper's content: a title and (phrase id, filled text) pairs, mostly of one kind."""
+
+    kind: str
+    title: str
+    phrases: tuple[tuple[str, str], ...]
+    step: int | None = None  # for boundary suggestions: the step these phrases belong to
+
+
+def plan(moment: Moment) -> tuple[tuple[str, ...], int | None]:
+    """The kinds that fit this moment, primary first, and the boundary step if one is due."""
+    tags = moment.tags
+    heated = level_index(moment.level) >= level_index("tense")
+    if tags & {"threat", "hate"}:
+        return ("escalation",), None
+    if "abuse" in tags:
+        return ("boundary",), min(moment.boundary_step + 1, 3)
+    if tags & {"authority", "legal"}:
+        return ("escalation",), None
+    if moment.level == "calm":
+        return (), None  # nothing worth interrupting the agent for
+    specific = _specific_plan(tags)
+    if specific:
+        if moment.rising or heated:
+            specific = (specific[0], "empathy", *specific[1:])
+        return specific, None
+    if moment.rising:
+        return ("acknowledge", "empathy", "validation"), None
+    if moment.level == "heated":
+        return ("empathy", "validation", "outcome"), None
+    if moment.level == "tense":
+        return ("empathy", "acknowledge"), None
+    return ("acknowledge",), None
+
+
+def _specific_plan(tags: frozenset[str]) -> tuple[str, ...]:
+    # Most specific first: naming a repeat contact matters more than the underlying fault.
+    if tags & {"repeat_contact", "transfer"}:
+        return ("apology", "expectations")
+    if tags & {"delay", "outage", "defect"}:
+        return ("apology", "expectations")
+    if tags & {"billing", "refund"}:
+        return ("apology", "options")
+    if "compensation" in tags:
+        return ("outcome", "options")
+    if "churn" in tags:
+        return ("outcome", "options")
+    if "public" in tags:
+        return ("validation", "outcome")
+    if "repeat_question" in tags:
+        return ("summarize", "expectations")
+    if "terse" in tags:
+        return ("clarify", "outcome")
+    return ()
+
+
+def choose(
+    book: Phrasebook,
+    moment: Moment,
+    *,
+    offered: Collection[str] = (),
+    seed: int = 0,
+    count: int = 3,
+    customer: str | None = None,
+    issue: str | None = None,
+    timeframe: str | None = None,
+) -> Suggestion | None:
+    """What to whisper for this moment; None when the moment is calm and there is nothing to say."""
+    kinds, step = plan(moment)
+    if not kinds:
+        return None
+    slots = _slots(kinds, count)
+    picked: list[Phrase] = []
+    for kind in dict.fromkeys(slots):
+        ranked = _rank(book.phrases(kind), moment.tags, moment.level, step, offered, seed, kind)
+        picked += [p for p in ranked if p not in picked][: slots.count(kind)]
+    if len(picked) < count:  # a thin kind: top up from the others in plan order
+        for kind in kinds:
+            ranked = _rank(book.phrases(kind), moment.tags, moment.level, step, offered, seed, kind)
+            picked += [p for p in ranked if p not in picked][: count - len(picked)]
+    if not picked:
+        return None
+    return _suggestion(kinds[0], picked, step, customer, issue, timeframe)
+
+
+def suggest(
+    book: Phrasebook,
+    kind: str,
+    context: str = "",
+    *,
+    offered: Collection[str] = (),
+    seed: int = 0,
+    count: int = 3,
+    step: int | None = None,
+    customer: str | None = None,
+    issue: str | None = None,
+    timeframe: str | None = None,
+) -> Suggestion:
+    """Phrasings of one kind an agent asked for, matched to the words they typed (`/deescalate apology late delivery`)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; kinds are: {', '.join(KINDS)}")
+    if kind == "boundary":
+        step = step or 1
+    tags = context_triggers(context)
+    words = _content_words(context)
+    ranked = _rank(book.phrases(kind), tags, None, step, offered, seed, kind, words)
+    if not ranked:  # nothing fits the context: any phrasing of the kind beats an empty whisper
+        ranked = _rank(book.phrases(kind), frozenset(TRIGGERS), None, step, offered, seed, kind, words)
+    return _suggestion(kind, ranked[:count], step if kind == "boundary" else None, customer, issue, timeframe)
+
+
+def context_triggers(context: str) -> frozenset[str]:
+    """Triggers hinted at by free text an agent typed."""
+    words = [w.lower() for w in _WORD.findall(context)]
+    found = {t for t in TRIGGERS if t in words or t.replace("_", " ") in context.lower()}
+    for trigger, stems in _CONTEXT_HINTS.items():
+        if any(w.startswith(stem) for w in words for stem in stems):
+            found.add(trigger)
+    return frozenset(found)
+
+
+def boundary_step_used(book: Phrasebook, text: str) -> int | None:
+    """The boundary step an agent's message most resembles (it may be edited or wrapped), or None."""
+    message = _content_words(text)
+    flat = " ".join(_WORD.findall(text.lower()))
+    best: tuple[float, int] | None = None
+    for phrase in book.phrases("boundary"):
+        plain = fill(phrase.text)
+        words = _content_words(plain)
+        if not words or phrase.step is None:
+            continue
+        contained = len(words & message) / len(words)
+        similar = difflib.SequenceMatcher(None, " ".join(_WORD.findall(plain.lower())), flat).ratio()
+        score = max(contained, similar)
+        if best is None or score > best[0]:
+            best = (score, phrase.step)
+    return best[1] if best and best[0] >= 0.7 else None
+
+
+def _slots(kinds: Sequence[str], count: int) -> list[str]:
+    """Primary kind fills what the others leave: (apology, expectations), 3 → apology ×2, expectations ×1."""
+    others = list(kinds[1:count])
+    return [kinds[0]] * max(count - len(others), 1) + others
+
+
+def _rank(
+    phrases: Sequence[Phrase],
+    tags: frozenset[str],
+    level: str | None,
+    step: int | None,
+    offered: Collection[str],
+    seed: int,
+    kind: str,
+    words: frozenset[str] = frozenset(),
+) -> list[Phrase]:
+    """Phrases that fit, best first: not yet offered, naming this trouble, at this level; seeded order within ties."""
+    fitting = [
+        p for p in phrases if (step is None or p.step == step) and (not p.triggers or p.triggers & tags)
+    ]
+    fitting.sort(key=lambda p: p.id)
+    random.Random(f"{seed}:{kind}:{step}").shuffle(fitting)
+    history = list(offered)
+
+    def key(p: Phrase) -> tuple:
+        seen = p.id in offered
+        return (
+            seen,
+            history.index(p.id) if seen and p.id in history else 0,  # repeat the oldest first
+            -len(p.triggers & tags),
+            -len(words & _content_words(p.text)),
+            level is not None and bool(p.levels) and level not in p.levels,
+        )
+
+    return sorted(fitting, key=key)
+
+
+def _suggestion(kind, picked, step, customer, issue, timeframe) -> Suggestion:
+    kinds = list(dict.fromkeys(p.kind for p in picked)) or [kind]
+    title = " + ".join(TITLES[k] for k in kinds)
+    if kind == "boundary" and step:
+        title = f"Boundary, step {step} of 3: {STEP_NAMES[step]}"
+    filled = tuple((p.id, fill(p.text, customer, issue, timeframe)) for p in picked)
+    return Suggestion(kind=kind, title=title, phrases=filled, step=step)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2)
