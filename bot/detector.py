@@ -1,0 +1,448 @@
+"""The tension detector: per-message signals that say why, and a compact per-thread trend.
+
+A message's score combines a small learned table (unigram logistic regressions trained by
+scripts/train_detector.py, shipped in bot/data/) with hand-written cues (bot/detector_lexicon.py)
+that carry the words which raised them. Threats and hate are flagged whatever the score.
+Cost is linear in the message length: a few C-level passes plus work per cue actually found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import repeat
+
+from bot import detector_lexicon as lex
+from bot.detector_text import DROP, analyse, register_star_words
+from bot.vocabulary import FLAGS, LEVELS, TRIGGERS
+
+# Level boundaries on `tension`: calm < 0.3 <= uneasy < 0.5 <= tense < 0.8 <= heated.
+_BOUNDS = (0.3, 0.5, 0.8)
+ABUSIVE_AT = 0.5
+# How strongly a cue of each kind (weight 1.0) moves the tension logit; topics barely move it.
+_TENSION_GAIN = {"refund": 1.0, "billing": 1.0, "outage": 1.5, "defect": 1.5, "abuse": 4.0, "profanity": 2.0}
+_DEFAULT_GAIN = 3.0
+_ABUSE_GAIN = {"abuse": 6.0, "profanity": 2.5, "threat": 8.0, "hate": 8.0}
+_FLAG_OF = {"threat": "threat", "hate": "hate", "authority": "authority", "churn": "churn", "legal": "churn",
+            "public": "churn", "repeat_question": "repeat", "repeat_contact": "repeat"}
+# Learned logits map to tension so that no evidence reads calm, and the val-tuned decision reads 0.5.
+_NEUTRAL_TENSION = 0.15
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str  # one of bot.vocabulary.TRIGGERS
+    evidence: str  # the words that raised it, as written
+    weight: float  # strength in [0, 1]
+
+
+@dataclass(frozen=True)
+class Reading:
+    tension: float
+    level: str
+    abuse: float
+    flags: tuple[str, ...]
+    signals: tuple[Signal, ...]
+
+    @property
+    def triggers(self) -> frozenset[str]:
+        return frozenset(s.kind for s in self.signals)
+
+    def to_dict(self) -> dict:
+        """Exactly the `deescalate score` output object."""
+        return {
+            "tension": self.tension,
+            "level": self.level,
+            "abuse": self.abuse,
+            "flags": list(self.flags),
+            "signals": [{"kind": s.kind, "evidence": s.evidence, "weight": s.weight} for s in self.signals],
+        }
+
+
+# --- the learned table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Linear:
+    weights: dict[str, float]
+    zero: float  # logit with no evidence (the intercept)
+    threshold: float  # val-tuned decision logit
+    gain: float  # scale of token evidence, tuned on val by scripts/train_detector.py
+
+    def to_logit(self, s: float) -> float:
+        """Map a sum of token weights to a score logit: no evidence reads calm (monotone)."""
+        return _logit(_NEUTRAL_TENSION) + s * self.gain
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(x: float) -> float:
+    if x < -30:
+        return 0.0
+    if x > 30:
+        return 1.0
+    return 1 / (1 + math.exp(-x))
+
+
+def _load_models() -> tuple[_Linear, _Linear]:
+    raw = json.loads(resources.files("bot").joinpath("data/detector_weights.json").read_text(encoding="utf-8"))
+    models = raw["models"]
+    anger = {t: w[0] for t, w in raw["weights"].items() if w[0]}
+    offense = {t: w[1] for t, w in raw["weights"].items() if w[1]}
+    return (
+        _Linear(anger, models["anger"]["intercept"], models["anger"]["threshold"], models["anger"].get("gain", 1.0)),
+        _Linear(offense, models["offense"]["intercept"], models["offense"]["threshold"], models["offense"].get("gain", 1.0)),
+    )
+
+
+_ANGER, _OFFENSE = _load_models()
+
+# One index from word to its cues, so a message's cue words are one set intersection away.
+_WORD_CUES: dict[str, tuple[tuple[str, float], ...]] = {}
+for _kind, _table in (
+    ("frustration", lex.FRUSTRATION), ("delay", lex.DELAY), ("repeat_contact", lex.REPEAT_CONTACT),
+    ("transfer", lex.TRANSFER), ("refund", lex.REFUND), ("billing", lex.BILLING), ("outage", lex.OUTAGE),
+    ("defect", lex.DEFECT), ("churn", lex.CHURN), ("legal", lex.LEGAL), ("public", lex.PUBLIC),
+    ("authority", lex.AUTHORITY), ("compensation", lex.COMPENSATION),
+):
+    for _w, _s in _table.items():
+        _WORD_CUES[_w] = _WORD_CUES.get(_w, ()) + ((_kind, _s),)
+        if _kind not in ("frustration", "compensation"):
+            # Topics stay topics when negated: "no refund yet" is still about a refund.
+            _WORD_CUES["neg_" + _w] = _WORD_CUES.get("neg_" + _w, ()) + ((_kind, _s),)
+_HARM_WORDS = frozenset(lex.PROFANITY) | frozenset(lex.INSULT_NOUNS) | frozenset(lex.INSULT_ADJECTIVES) | lex.SLURS
+_CUE_WORDS = frozenset(_WORD_CUES) | _HARM_WORDS | frozenset(lex.PHRASES)
+_KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WORDS
+register_star_words(lex.KNOWN_WORDS)
+assert {kind for cues in _WORD_CUES.values() for kind, _ in cues} <= TRIGGERS
+
+_CAPS_RE = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+_PUNCT_RUN_RE = re.compile(r"[!?][!?1]+")
+_ELONGATED_WORD_RE = re.compile(r"\w*([^\W\d_])\1{2,}\w*")
+_MONEY_RE = re.compile(r"[$€£]\s?(\d[\d,]{2,})|\b(\d[\d,]{2,})\s?(?:dollars|euros|pounds|usd|eur|gbp)\b")
+_ACRONYMS = frozenset({"ASAP", "USA", "PDF", "FAQ", "API", "URL", "CEO", "USD", "EUR", "GBP", "SMS", "VPN", "IOS", "APP", "UK", "EU", "ETA", "DM", "LOL", "OMG"})
+
+
+# --- one message --------------------------------------------------------------------------------
+
+
+def score(text: str) -> Reading:
+    """Read one message with no context."""
+    extra: tuple[tuple[str, str, float], ...] = ()
+    if len(text) <= 12 and text.strip(" .!").lower() in lex.DISMISSIVE:
+        extra = (("terse", text.strip(), 0.2),)
+    return _read(text, extra)[0]
+
+
+def _read(text: str, extra: tuple[tuple[str, str, float], ...]) -> tuple[Reading, list[str]]:
+    """Score a message plus cues found from thread context; also return its tokens."""
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    toks, stretched = analyse(text, _KNOWN) if text else ([], [])
+    cues: list[tuple[str, str, float]] = list(extra)
+    uniq = set(toks)
+    uniq -= DROP
+    s_anger = sum(map(_ANGER.weights.get, uniq, repeat(0.0)))
+    s_offense = sum(map(_OFFENSE.weights.get, uniq, repeat(0.0)))
+    object_swearing = False
+    hits = _CUE_WORDS.intersection(uniq)
+    if hits:
+        object_swearing = _find_cues(text, toks, hits, cues)
+    if text:
+        _find_volume(text, stretched, cues)
+    if ("$" in text or "€" in text or "£" in text or "dollar" in text or "euro" in text or "pound" in text):
+        _find_money(text, cues)
+
+    kinds = _combine(cues)
+    t_logit = _ANGER.to_logit(s_anger)
+    a_logit = _OFFENSE.to_logit(s_offense)
+    for kind, (_, w) in kinds.items():
+        t_logit += _TENSION_GAIN.get(kind, _DEFAULT_GAIN) * w
+        a_logit += _ABUSE_GAIN.get(kind, 0.0) * w
+    tension = _sigmoid(t_logit)
+    abuse = _sigmoid(a_logit)
+    if object_swearing and not kinds.keys() & {"abuse", "threat", "hate"}:
+        # "this f***ing app" is swearing about a thing, not abuse of the agent.
+        abuse = min(abuse, ABUSIVE_AT - 0.05)
+    if _ANGER.to_logit(s_anger) > _logit(_BOUNDS[0]) and "frustration" not in kinds:
+        words = _top_words(uniq, _ANGER.weights)
+        if words:
+            kinds["frustration"] = (", ".join(words), round(_sigmoid(_ANGER.to_logit(s_anger)), 2))
+
+    flags = set()
+    for kind in kinds:
+        if kind in _FLAG_OF:
+            flags.add(_FLAG_OF[kind])
+    if kinds.get("compensation", ("", 0.0))[1] >= 0.6:
+        flags.add("authority")  # a demand beyond what an agent may grant
+    if abuse >= ABUSIVE_AT:
+        flags.add("abusive")
+        tension = max(tension, 0.6)
+    if "threat" in flags or "hate" in flags:
+        tension = max(tension, 0.9)
+        abuse = max(abuse, 0.9)
+        flags.add("abusive")
+    signals = tuple(Signal(k, ev, w) for k, (ev, w) in sorted(kinds.items(), key=lambda kv: -kv[1][1]))
+    reading = Reading(
+        tension=round(tension, 3),
+        level=level_for(tension),
+        abuse=round(abuse, 3),
+        flags=tuple(f for f in FLAGS if f in flags),
+        signals=signals,
+    )
+    return reading, toks
+
+
+def level_for(tension: float) -> str:
+    """The level a tension value falls in."""
+    for i, bound in enumerate(_BOUNDS):
+        if tension < bound:
+            return LEVELS[i]
+    return LEVELS[-1]
+
+
+def _top_words(uniq: set[str], weights: dict[str, float], n: int = 3) -> list[str]:
+    scored = sorted((w, t) for t in uniq if (w := weights.get(t, 0.0)) > 0.3)
+    return [t.replace("neg_", "not ") for _, t in scored[-n:][::-1]]
+
+
+def _combine(cues: list[tuple[str, str, float]]) -> dict[str, tuple[str, float]]:
+    """Merge cues per kind: evidence joined, strengths combined as independent chances."""
+    merged: dict[str, tuple[list[str], float]] = {}
+    for kind, evidence, w in cues:
+        words, miss = merged.get(kind, ([], 1.0))
+        if evidence not in words:
+            words.append(evidence)
+            miss *= 1.0 - w
+        merged[kind] = (words, miss)
+    return {k: (", ".join(ws[:4]), round(1.0 - miss, 2)) for k, (ws, miss) in merged.items() if 1.0 - miss > 0}
+
+
+def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str, str, float]]) -> bool:
+    """Add word and phrase cues for the cue words present; return True for swearing at a thing."""
+    joined = " ".join(toks)
+    object_swearing = False
+    harm = hits & _HARM_WORDS
+    positions: dict[str, list[int]] = {}
+    if harm:
+        for i, t in enumerate(toks):
+            if t in harm:
+                positions.setdefault(t, []).append(i)
+    for word in hits:
+        for kind, w in _WORD_CUES.get(word, ()):
+            cues.append((kind, word.replace("neg_", "no "), w))
+        for phrase in lex.PHRASES.get(word, ()):
+            m = _search_near(phrase.pattern, joined, word)
+            if m:
+                cues.append((phrase.kind, m.replace("neg_", ""), phrase.weight))
+        if word in harm:
+            object_swearing |= _harm(word, toks, positions[word][:8], cues)
+    return object_swearing
+
+
+_WINDOW = 120
+_MAX_WINDOWS = 24
+
+
+def _search_near(pattern: re.Pattern[str], joined: str, anchor: str) -> str | None:
+    # Short text: one search. Long text: only windows around the anchor's first occurrences, so
+    # a 40,000-character message full of cue words still costs a bounded, linear amount.
+    if len(joined) <= 4 * _WINDOW:
+        m = pattern.search(joined)
+        return m.group(0) if m else None
+    at = joined.find(anchor)
+    for _ in range(_MAX_WINDOWS):
+        if at < 0:
+            return None
+        m = pattern.search(joined, max(0, at - _WINDOW), at + _WINDOW)
+        if m:
+            return m.group(0)
+        at = joined.find(anchor, at + _WINDOW)
+    return None
+
+
+def _harm(word: str, toks: list[str], positions: list[int], cues: list[tuple[str, str, float]]) -> bool:
+    """Classify a swear word, insult or slur by what it is aimed at."""
+    if word in lex.SLURS:
+        cues.append(("hate", word, 0.95))
+        return False
+    aimed = any(_aimed_at_you(toks, i) for i in positions)
+    if word in lex.INSULT_NOUNS:
+        w = lex.INSULT_NOUNS[word]
+        cues.append(("abuse", _quote(toks, positions[0], aimed), w if aimed else w * 0.6))
+        return False
+    if word in lex.INSULT_ADJECTIVES:
+        if aimed:
+            cues.append(("abuse", _quote(toks, positions[0], True), lex.INSULT_ADJECTIVES[word]))
+        elif word not in lex.FRUSTRATION:
+            cues.append(("frustration", word, lex.INSULT_ADJECTIVES[word] * 0.5))
+        return False
+    w = lex.PROFANITY.get(word, 0.3)
+    if w <= 0:
+        return False
+    cues.append(("profanity", word, w))
+    return any(i > 0 and toks[i - 1] in lex.OBJECT_DETERMINERS for i in positions)
+
+
+def _aimed_at_you(toks: list[str], i: int) -> bool:
+    # "you (are a|are such a|f***ing) idiot", "idiot, you" and "you people are morons".
+    before = toks[max(0, i - 4) : i]
+    after = toks[i + 1 : i + 2]
+    if any(t in lex.SECOND_PERSON for t in before if t != "your") or any(t in lex.SECOND_PERSON for t in after):
+        return True
+    return i > 0 and toks[i - 1] == "your" and toks[i] in lex.INSULT_NOUNS
+
+
+def _quote(toks: list[str], i: int, aimed: bool) -> str:
+    if not aimed:
+        return toks[i]
+    start = max(0, i - 3)
+    while start < i and toks[start] not in lex.SECOND_PERSON:
+        start += 1
+    return " ".join(toks[start : i + 1])
+
+
+def _find_volume(text: str, stretched: list[str], cues: list[tuple[str, str, float]]) -> None:
+    """Raised volume: words in capitals, runs of !/?, elongated words."""
+    if "!!" in text or "??" in text or "?!" in text or "!?" in text:
+        runs = _PUNCT_RUN_RE.findall(text)
+        if runs:
+            longest = max(runs, key=len)
+            cues.append(("volume", longest[:8], min(0.5, 0.15 + 0.07 * len(longest))))
+    words = text.split()
+    caps = [w for w in filter(str.isupper, words) if len(w) >= 3 and w.strip("!?.,:;'\"") not in _ACRONYMS]
+    if len(caps) >= 2 or (caps and len(caps[0]) >= 5):
+        share = min(1.0, len(caps) / len(words))
+        if share >= 0.2 or len(caps) >= 4:
+            shown = " ".join(w.strip("!?.,:;'\"") for w in caps[:4])
+            cues.append(("volume", shown, round(min(0.6, 0.2 + 0.4 * share), 2)))
+    if stretched:
+        cues.append(("volume", ", ".join(stretched[:3])[:40], 0.25))
+
+
+def _find_money(text: str, cues: list[tuple[str, str, float]]) -> None:
+    """Large sums demanded are beyond what a front-line agent can grant."""
+    for m in _MONEY_RE.finditer(text):
+        amount = int((m.group(1) or m.group(2)).replace(",", "") or 0)
+        if amount >= 500:
+            cues.append(("compensation", m.group(0), 0.6))
+            return
+
+
+# --- the thread ---------------------------------------------------------------------------------
+
+_TRAJECTORY = 24
+_QUESTIONS = 8
+_LENGTHS = 6
+_EWMA_NEW = 0.5
+_STOP = frozenset(
+    "i me my we our you your the a an is are was were be been am do does did to of in on for and or but it "
+    "this that with at by from can could would will should have has had not no yes please hi hello thanks "
+    "thank just so still any what when where why how who which there here they them he she his her about "
+    "again get got im i'm it's its as if then than up out".split()
+)
+_QUESTION_WORDS = frozenset("how when where why what who which can could will would is are do does did has have".split())
+
+
+@dataclass
+class ThreadTension:
+    """A thread's compact record: its trend, recent questions and reply lengths, and trajectory."""
+
+    ewma: float = 0.0
+    rise: float = 0.0
+    last_level: str = "calm"
+    questions: list[list[int]] = field(default_factory=list)  # fingerprints of recent customer messages
+    lengths: list[int] = field(default_factory=list)  # word counts of recent customer messages
+    trajectory: list[float] = field(default_factory=list)  # recent per-message tension, 2 decimals
+    levels: list[str] = field(default_factory=list)  # the thread level after each of those messages
+    messages: int = 0  # customer messages seen
+
+    @property
+    def level(self) -> str:
+        return self.last_level
+
+    def to_dict(self) -> dict:
+        return {
+            "ewma": round(self.ewma, 4), "rise": round(self.rise, 4), "level": self.last_level,
+            "questions": self.questions, "lengths": self.lengths, "trajectory": self.trajectory,
+            "levels": self.levels, "messages": self.messages,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ThreadTension":
+        level = d.get("level", "calm")
+        return cls(
+            ewma=float(d.get("ewma", 0.0)), rise=float(d.get("rise", 0.0)),
+            last_level=level if level in LEVELS else "calm",
+            questions=[list(map(int, q)) for q in d.get("questions", [])][-_QUESTIONS:],
+            lengths=[int(n) for n in d.get("lengths", [])][-_LENGTHS:],
+            trajectory=[float(t) for t in d.get("trajectory", [])][-_TRAJECTORY:],
+            levels=[str(v) for v in d.get("levels", [])][-_TRAJECTORY:], messages=int(d.get("messages", 0)),
+        )
+
+
+def _fingerprint(toks: list[str]) -> list[int]:
+    # Content words cut to 5 letters, hashed stably (the record outlives the process).
+    stems = {t[4:][:5] if t.startswith("neg_") else t[:5] for t in toks if t.isalnum() or "_" in t}
+    return sorted({zlib.crc32(s.encode()) & 0xFFFF for s in stems if s not in _STOP and len(s) > 1})[:12]
+
+
+def _similar(a: list[int], b: list[int]) -> bool:
+    if not a or not b:
+        return False
+    common = len(set(a) & set(b))
+    return common >= 2 and common / len(set(a) | set(b)) >= 0.5
+
+
+def observe(state: ThreadTension | None, text: str, speaker: str = "customer") -> tuple[Reading, ThreadTension]:
+    """Read a message in its thread; returns the reading (level and flags reflect the trend) and the new record."""
+    state = state or ThreadTension()
+    if speaker != "customer":
+        # Agents' words are read (for coaching) but never move the customer's trend.
+        return _read(text, ())[0], ThreadTension.from_dict(state.to_dict())
+    probe = analyse(text, _KNOWN)[0] if text else []
+    fp = _fingerprint(probe)
+    extra: list[tuple[str, str, float]] = []
+    is_question = "?" in text or (bool(probe) and probe[0] in _QUESTION_WORDS)
+    if is_question and any(_similar(fp, q) for q in state.questions):
+        extra.append(("repeat_question", _clip(text), 0.5))
+    words = len(probe)
+    if state.lengths and words <= 3 and not (set(probe) & lex.FRIENDLY):
+        before = sum(state.lengths) / len(state.lengths)
+        if before >= 10 or set(probe) & lex.TERSE_WORDS:
+            extra.append(("terse", _clip(text), 0.35 if before >= 10 else 0.2))
+    reading, _ = _read(text, tuple(extra))
+
+    ewma = reading.tension if state.messages == 0 else _EWMA_NEW * reading.tension + (1 - _EWMA_NEW) * state.ewma
+    rise = 0.0 if state.messages == 0 else 0.5 * state.rise + (ewma - state.ewma)
+    own = LEVELS.index(reading.level)
+    trend = ewma + max(0.0, rise)
+    # The trend may lift a level by one step above the message's own, and a calm message after a
+    # tense one lands between the two (the average still remembers the heat).
+    effective = max(reading.tension, trend)
+    level_i = min(LEVELS.index(level_for(effective)), own + 1)
+    if "threat" in reading.flags or "hate" in reading.flags:
+        level_i = 3
+    flags = reading.flags
+    if level_i != own:
+        reading = Reading(reading.tension, LEVELS[level_i], reading.abuse, flags, reading.signals)
+    new = ThreadTension(
+        ewma=ewma, rise=rise, last_level=LEVELS[level_i],
+        questions=(state.questions + [fp])[-_QUESTIONS:] if fp else list(state.questions),
+        lengths=(state.lengths + [words])[-_LENGTHS:],
+        trajectory=(state.trajectory + [round(reading.tension, 2)])[-_TRAJECTORY:],
+        levels=(state.levels + [LEVELS[level_i]])[-_TRAJECTORY:],
+        messages=state.messages + 1,
+    )
+    return reading, new
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,190 @@
+"""The hand-written cue lists behind the detector's explainable signals.
+
+Single words are found by one set intersection with the message's tokens; multi-word cues are
+regexes hung on an anchor word, so a phrase is only searched for when its anchor is present.
+Weights are strengths in [0, 1]; the detector turns them into score contributions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- single words -------------------------------------------------------------------------
+
+FRUSTRATION = {
+    "unacceptable": 0.5, "ridiculous": 0.45, "frustrated": 0.45, "frustrating": 0.45,
+    "frustration": 0.4, "annoyed": 0.4, "annoying": 0.35, "angry": 0.5, "furious": 0.6,
+    "livid": 0.6, "fuming": 0.55, "disgusted": 0.5, "disgusting": 0.5, "outrageous": 0.5,
+    "outraged": 0.55, "terrible": 0.35, "horrible": 0.35, "awful": 0.35, "worst": 0.4,
+    "pathetic": 0.45, "useless": 0.4, "joke": 0.2, "scam": 0.5, "scammed": 0.5, "ripoff": 0.5,
+    "incompetent": 0.5, "incompetence": 0.5, "absurd": 0.4, "nonsense": 0.35,
+    "unbelievable": 0.35, "shameful": 0.45, "disgrace": 0.5, "disgraceful": 0.5,
+    "insulting": 0.45, "appalling": 0.5, "appalled": 0.5, "pissed": 0.5, "irritated": 0.4,
+    "infuriating": 0.55, "infuriated": 0.55, "enraged": 0.6, "rage": 0.45, "garbage": 0.4,
+    "rubbish": 0.35, "lousy": 0.35, "unprofessional": 0.45, "nightmare": 0.35, "shambles": 0.45,
+    "sucks": 0.4, "hate": 0.35, "hated": 0.3, "fed": 0.1, "seriously": 0.2, "unhappy": 0.35,
+    "disappointed": 0.3, "disappointing": 0.3, "upset": 0.35, "mad": 0.35, "lied": 0.4,
+    "lying": 0.4, "fraud": 0.5, "robbed": 0.5, "stealing": 0.45, "ugh": 0.3, "argh": 0.35,
+}
+DELAY = {
+    "waiting": 0.25, "waited": 0.3, "forever": 0.3, "ages": 0.2, "overdue": 0.3, "delayed": 0.25,
+    "delay": 0.2, "delays": 0.25,
+}
+REPEAT_CONTACT = {"again": 0.15, "repeatedly": 0.35, "ignored": 0.4, "ignoring": 0.4}
+TRANSFER = {"transferred": 0.3, "bounced": 0.3, "redirected": 0.25}
+REFUND = {"refund": 0.1, "refunded": 0.1, "refunds": 0.1, "reimburse": 0.1, "reimbursement": 0.1}
+BILLING = {
+    "charged": 0.1, "overcharged": 0.3, "billed": 0.1, "invoice": 0.05, "charge": 0.05,
+    "charges": 0.1, "payment": 0.05, "subscription": 0.05, "fee": 0.05, "fees": 0.1,
+}
+OUTAGE = {"outage": 0.2, "offline": 0.15, "crashed": 0.2, "crashing": 0.2, "down": 0.05}
+DEFECT = {"broken": 0.2, "defective": 0.25, "faulty": 0.25, "bug": 0.1, "damaged": 0.2, "glitch": 0.15}
+CHURN = {
+    "cancel": 0.45, "cancelling": 0.45, "canceling": 0.45, "cancellation": 0.4,
+    "unsubscribe": 0.4, "competitor": 0.4, "competitors": 0.4,
+}
+LEGAL = {
+    "lawyer": 0.7, "lawyers": 0.7, "attorney": 0.7, "sue": 0.7, "suing": 0.7, "lawsuit": 0.7,
+    "court": 0.5, "chargeback": 0.6, "ombudsman": 0.6, "regulator": 0.55, "solicitor": 0.7,
+}
+PUBLIC = {
+    "trustpilot": 0.5, "yelp": 0.5, "twitter": 0.3, "facebook": 0.3, "reddit": 0.3,
+    "instagram": 0.3, "tiktok": 0.3, "bbb": 0.5,
+}
+AUTHORITY = {
+    "manager": 0.55, "supervisor": 0.6, "boss": 0.35, "ceo": 0.45, "escalate": 0.45,
+    "managers": 0.5,
+}
+COMPENSATION = {"compensation": 0.45, "compensate": 0.45, "damages": 0.35, "goodwill": 0.2}
+
+# Profanity on its own is swearing; aimed at a person it becomes abuse.
+PROFANITY = {
+    "fuck": 0.5, "fucking": 0.5, "fucked": 0.5, "fuckin": 0.5, "fck": 0.5, "fking": 0.5,
+    "fuk": 0.5, "fkn": 0.5, "shit": 0.45, "shitty": 0.45, "bullshit": 0.5, "crap": 0.3,
+    "crappy": 0.3, "damn": 0.25, "damned": 0.25, "goddamn": 0.4, "hell": 0.2, "wtf": 0.45,
+    "bloody": 0.2, "piss": 0.4, "ass": 0.35, "arse": 0.35, "bollocks": 0.4, "motherfucking": 0.6,
+    "effing": 0.35, "frigging": 0.25, "freaking": 0.2, "shite": 0.4, "sh": 0.0,
+}
+# Words that name a person as contemptible: abuse when aimed at someone.
+INSULT_NOUNS = {
+    "idiot": 0.7, "idiots": 0.7, "moron": 0.75, "morons": 0.75, "imbecile": 0.75, "loser": 0.6,
+    "losers": 0.6, "clown": 0.5, "clowns": 0.5, "bitch": 0.8, "asshole": 0.8, "assholes": 0.8,
+    "bastard": 0.8, "bastards": 0.8, "dickhead": 0.8, "jerk": 0.55, "fool": 0.5, "fools": 0.5,
+    "prick": 0.8, "twat": 0.85, "cunt": 0.9, "scum": 0.75, "retard": 0.85, "dumbass": 0.75,
+    "jackass": 0.7, "motherfucker": 0.85, "douchebag": 0.7, "dick": 0.6, "thief": 0.5,
+    "thieves": 0.5, "liar": 0.55, "liars": 0.55, "cretin": 0.75, "halfwit": 0.7, "numpty": 0.5,
+    "muppet": 0.5, "wanker": 0.8, "whore": 0.85, "slut": 0.85, "pig": 0.4, "pigs": 0.4,
+}
+# Words that describe a person as contemptible only when said of "you".
+INSULT_ADJECTIVES = {
+    "stupid": 0.6, "useless": 0.55, "incompetent": 0.6, "pathetic": 0.55, "dumb": 0.6,
+    "worthless": 0.65, "clueless": 0.5, "brainless": 0.65, "ignorant": 0.5, "idiotic": 0.6,
+    "retarded": 0.8, "disgusting": 0.55, "ugly": 0.5, "fat": 0.4,
+}
+# Second person: what turns swearing or an insult into abuse of the agent.
+SECOND_PERSON = frozenset({"you", "u", "ya", "youre", "you're", "ur", "yourself", "yall", "y'all", "your"})
+# Determiners before a swear word say it is aimed at a thing ("this f***ing app").
+OBJECT_DETERMINERS = frozenset({"this", "the", "that", "these", "those", "my", "our", "its", "his", "her", "their", "what", "a", "an"})
+
+# Hate: a short list of slurs, always flagged (kept here, not scattered through the code).
+SLURS = frozenset(
+    {
+        "nigger", "niggers", "nigga", "niggas", "faggot", "faggots", "fag", "fags", "kike", "kikes",
+        "spic", "spics", "chink", "chinks", "tranny", "trannies", "wetback", "wetbacks", "gook",
+        "gooks", "raghead", "ragheads", "towelhead", "coon", "coons", "dyke", "paki", "pakis",
+    }
+)
+
+# Gratitude and assent that make a short reply friendly rather than terse.
+FRIENDLY = frozenset({"thanks", "thank", "thx", "ty", "cheers", "great", "perfect", "awesome", "appreciate", "lovely", "brilliant", "excellent", "wonderful", "please"})
+# Replies that close a conversation down: the terse tone.
+TERSE_WORDS = frozenset({"fine", "whatever", "ok", "okay", "k", "kk", "sure", "right", "noted", "yeah", "yep", "w/e", "wow", "nvm", "forget"})
+# Replies that read as shutting down even with no history: "whatever", "fine."
+DISMISSIVE = frozenset({"fine", "whatever", "w/e", "nvm", "forget it", "k", "sure whatever", "fine whatever", "ok fine", "okay fine"})
+
+
+# --- multi-word cues ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phrase:
+    kind: str
+    weight: float
+    pattern: re.Pattern[str]
+
+
+def _p(kind: str, weight: float, regex: str) -> Phrase:
+    return Phrase(kind, weight, re.compile(regex))
+
+
+_N = r"(?:\d+|a few|few|several|two|three|four|five|six|many|multiple|so many|a couple of|couple of)"
+_YOU = r"(?:you|u|ya|y'all|yall|your (?:staff|agents?|team|people|company|family|office))"
+
+# anchor token -> phrases searched for in the lower-cased text when that token is present.
+PHRASES: dict[str, tuple[Phrase, ...]] = {}
+
+
+def _add(anchors: str, *phrases: Phrase) -> None:
+    for anchor in anchors.split():
+        PHRASES[anchor] = PHRASES.get(anchor, ()) + phrases
+
+
+_add("still", _p("delay", 0.45, r"\bstill (?:waiting|no\b|nothing|not\b|haven'?t|hasn'?t|didn'?t|don'?t|can'?t|unresolved|broken|down)"))
+_add("hours days weeks months week month", _p("delay", 0.45, rf"\b(?:for|in|over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:for|over|than) (?:a|an|one) (?:week|month)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
+_add("long", _p("delay", 0.35, r"\bhow (?:much )?long (?:do|does|will|is|am|are|should|has|have)\b|\btaking (?:so|too|this) long\b|\bthis long\b"))
+_add("yet", _p("delay", 0.3, r"\b(?:nothing|no \w+|not|haven'?t \w+|neg_\w+) yet\b"))
+_add("since", _p("delay", 0.3, r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last|yesterday|january|february|march|april|may|june|july|august|september|october|november|december|\d)"))
+_add("time times", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth|nth|\d+(?:th)?) time\b|\bhow many (?:more )?times\b|\b(?:multiple|several|many|countless|so many|numerous) times\b|\bevery (?:single )?time\b"))
+_add("again", _p("repeat_contact", 0.4, r"\b(?:yet|once|all over|here we go) again\b|\b(?:asking|explain(?:ing)?|tell(?:ing)?|call(?:ing)?|writ(?:e|ing)|contact(?:ing)?|message|messaging|email(?:ing)?) (?:\w+ ){0,3}again\b"))
+_add("already", _p("repeat_contact", 0.45, r"\b(?:i'?ve |i have |i )?already (?:told|explained|asked|sent|called|emailed|contacted|provided|gave|given|done|tried|answered)\b"))
+_add("keep", _p("repeat_contact", 0.4, r"\bkeep (?:asking|telling|calling|saying|getting|being told)\b"))
+_add("answers answer response reply replies replied responded back respond gets",
+     _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone|neg_\w+ one|never) (?:answers|answered|responds|responded|replies|replied|gets back|got back|calls? back)\b|\bno (?:response|reply|answer)\b|\bneg_(?:heard|response|reply|answer)\b|\bnever heard back\b|\bneg_\w+ (?:heard|gotten|had|received|got) (?:back|a (?:response|reply|answer))\b"))
+_add("transferred passed bounced around department departments", _p("transfer", 0.45, r"\b(?:transferred|passed|bounced|shuffled|redirected)(?: \w+){0,2} (?:around|again|to (?:another|a different|someone else|the next)|from (?:one|department|person))\b|\banother department\b|\bdifferent departments?\b"))
+_add("up", _p("frustration", 0.5, r"\bfed up\b"))
+_add("tired sick", _p("frustration", 0.55, r"\bsick (?:and tired )?of\b|\btired of\b"))
+_add("enough", _p("frustration", 0.5, r"\b(?:had|have had|enough is) enough\b|\benough of (?:this|your)\b"))
+_add("waste", _p("frustration", 0.45, r"\bwaste of (?:my |our )?(?:time|money)\b|\bwasted (?:my|our|hours|days)\b"))
+_add("kidding serious", _p("frustration", 0.4, r"\bare you (?:\w+ )?(?:kidding|serious)\b|\byou(?:'ve| have)? got to be kidding\b"))
+_add("straw", _p("frustration", 0.5, r"\blast straw\b"))
+_add("money", _p("refund", 0.3, r"\b(?:my|our|the) money back\b"), _p("compensation", 0.35, r"\bmoney back\b"))
+_add("refund", _p("compensation", 0.45, r"\b(?:full|entire|complete|whole|immediate) refund\b"))
+_add("account", _p("churn", 0.5, r"\b(?:close|closing|delete|deleting|terminate|cancel|cancell?ing) (?:my|our|the) account\b"))
+_add("switch switching switched moving leave leaving going elsewhere business done customer",
+     _p("churn", 0.5, r"\b(?:switch(?:ing)?|moving|going|take my business) (?:over )?(?:to|elsewhere)\b(?! (?:the|your) (?:app|website|site|page|settings))|\btaking my (?:business|money) elsewhere\b|\b(?:leave|leaving) (?:you|your (?:service|company))\b|\bdone with (?:you|your|this company)\b|\bno longer (?:a )?customer\b|\blost (?:a|me as a) customer\b|\bformer customer\b"))
+_add("never use", _p("churn", 0.5, r"\bnever (?:again|use (?:you|your|this)|buy(?:ing)? from|order(?:ing)? from)\b"))
+_add("review reviews star stars rating", _p("public", 0.55, r"\b(?:bad|negative|terrible|scathing|honest|1|one|1-star|one-star|zero) (?:star )?(?:review|rating)s?\b|\b(?:leave|leaving|write|writing|post|posting) (?:a |an )?(?:\w+ )?review\b|\b(?:1|one|zero) stars?\b"))
+_add("media everyone public news press post posting tell",
+     _p("public", 0.55, r"\bsocial media\b|\btell (?:everyone|everybody|all my)\b|\bgo(?:ing)? public\b|\b(?:the|local) (?:news|press)\b|\bpost(?:ing)? (?:this|it|about)\b"))
+_add("charge dispute", _p("legal", 0.55, r"\bdispute (?:the|this|my) (?:charge|payment|transaction)\b|\bcharge ?back\b"))
+_add("legal action court report consumer standards authorities",
+     _p("legal", 0.6, r"\blegal (?:action|team|advice|steps)\b|\btake (?:you|this|it) to court\b|\breport(?:ing)? (?:you|this|your company) to\b|\bconsumer (?:protection|rights|affairs)\b|\btrading standards\b|\bthe authorities\b"))
+_add("speak talk someone charge person human higher",
+     _p("authority", 0.5, r"\b(?:speak|talk|put me through) (?:to|with) (?:someone|somebody) (?:else|senior|higher|in charge|who can)\b|\bsomeone in charge\b|\b(?:real|actual) (?:person|human)\b|\bhigher up\b|\bsomeone (?:more )?senior\b"))
+_add("owe owes", _p("compensation", 0.45, r"\b(?:you|they) owe (?:me|us)\b"))
+_add("pay", _p("compensation", 0.35, r"\b(?:you|you'll|you will|should) (?:need to |have to |must )?pay for\b"))
+_add("free", _p("compensation", 0.3, r"\b(?:a )?free (?:month|year|upgrade|replacement)\b"))
+# Threats of harm: always flagged. Anchored on the verb or the telling noun.
+_add("kill hurt shoot stab beat punch strangle murder smash attack",
+     _p("threat", 0.95, rf"\b(?:kill|hurt|shoot|stab|beat|punch|strangle|murder|smash|attack)(?:ing)? (?:up )?(?:{_YOU}|him|her|them|everyone|every one of you|all of you|the (?:staff|agent|manager))\b"))
+_add("live work", _p("threat", 0.95, r"\bknow where (?:you|u|your \w+) (?:live|lives|work|works)\b"))
+_add("find", _p("threat", 0.9, r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?m gonna) (?:find|hunt down|come for) (?:you|u|your)\b"))
+_add("back", _p("threat", 0.85, r"\bwatch your back\b"))
+_add("dead die", _p("threat", 0.9, r"\b(?:you(?:'re| are)?|u r|you'll be) (?:so |all )?(?:dead|going to die|gonna die)\b|\b(?:hope|wish) (?:you|u) (?:die|get hurt|burn)\b"))
+_add("burn bomb blow", _p("threat", 0.95, r"\b(?:burn|bomb|blow up|torch)(?: down)? (?:your|the|this|that) (?:office|store|shop|building|place|house|headquarters|hq|warehouse)\b|\bburn (?:it|you) (?:all )?down\b"))
+_add("regret pay suffer", _p("threat", 0.85, r"\b(?:i'?ll|i will|i'?m going to|gonna) make (?:you|u|them) (?:pay|regret|suffer)\b|\byou(?:'ll| will) (?:regret|pay for) (?:this|it)\b"))
+# Hate: dehumanising a group, or wishing a group harm.
+_GROUPS = r"(?:people|immigrants|foreigners|muslims|jews|christians|gays|blacks|whites|asians|mexicans|arabs|indians|women|men|refugees|africans|chinese|trans people|gay people|black people)"
+_add("animals vermin subhuman parasites rats cockroaches savages die deported gassed exterminated country",
+     _p("hate", 0.95, rf"\b(?:these|those|all|you|fucking|filthy|dirty) {_GROUPS} (?:are|r|should be|should|deserve to) (?:all )?(?:animals|vermin|subhuman|parasites|rats|cockroaches|savages|die|be deported|deported|gassed|be gassed|exterminated|be exterminated)\b|\bgo back to (?:your|ur) (?:own )?country\b"))
+# Abuse aimed at a person, in phrases.
+_add("off you u yourself up hell",
+     _p("abuse", 0.85, r"\b(?:fuck|f|fk|screw|damn|sod|stuff) (?:you|u|ya|yourself|off)\b|\bgo to hell\b|\bshut (?:the fuck |the hell )?up\b|\bgo (?:fuck|screw) yourself\b|\b(?:kiss|kick) my ass\b|\bpiece of (?:shit|crap|garbage|trash)\b"))
+
+
+# Every word the tokenizer should recognise when undoing masks ("f*ck") and elongations.
+KNOWN_WORDS: frozenset[str] = frozenset(
+    set(PROFANITY) | set(INSULT_NOUNS) | set(INSULT_ADJECTIVES) | SLURS | set(FRUSTRATION)
+    | {"you", "your", "fine", "whatever", "so", "no", "please"}
+)

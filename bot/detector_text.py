@@ -1,0 +1,139 @@
+"""Turning raw message text into the tokens the detector reads; shared by inference and training.
+
+Every step is one C-level pass over the text (str.lower, a regex sub, a regex findall) so the
+cost stays linear in the length of the message; the slow per-token paths (spelled-out
+obfuscations, elongations) run only when a cheap whole-text check says they are needed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words (Unicode letters and digits, plus the symbols people use to mask swearing) and emoji.
+_TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+# Three or more of the same letter ("sooooo", "nooo"): a sign of volume and a spelling to undo.
+ELONGATED_RE = re.compile(r"([^\W\d_])\1{2,}")
+_SQUEEZE2 = r"\1\1"
+_RUN_RE = re.compile(r"([^\W\d_])\1+")
+
+# Characters that only appear in a token when it may be an obfuscated spelling.
+_MASK_RE = re.compile(r"[*@$0-9]")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+
+# Noise from tweets and chat exports that carries no tension of its own.
+_URL_RE = re.compile(r"https?://\S+|www\.\S+")
+DROP = frozenset({"@user", "user", "url", "'", "*", "@", "$"})
+
+
+def unmask(token: str, known: frozenset[str] | set[str] | dict) -> str:
+    """Undo a masked spelling ("f*ck", "sh1t", "a$$hole") when it matches a known word."""
+    core = token.strip("'*")
+    if not core:
+        return token
+    if core in known:
+        return core
+    leet = core.translate(_LEET)
+    if leet in known:
+        return leet
+    if "*" in core and core[0] != "*":
+        match = _match_stars(core, known)
+        if match:
+            return match
+    return core
+
+
+def _match_stars(core: str, known: frozenset[str] | set[str] | dict) -> str | None:
+    # Each "*" hides one letter ("f*ck", "f**k"); a trailing run may hide a whole ending.
+    n = len(core)
+    for word in _STAR_CANDIDATES.get((core[0], n), ()):
+        if word in known and all(c == "*" or c == w for c, w in zip(core, word)):
+            return word
+    return None
+
+
+# Filled by register_star_words(): (first letter, length) -> words a masked token may stand for.
+_STAR_CANDIDATES: dict[tuple[str, int], tuple[str, ...]] = {}
+
+
+def register_star_words(words: set[str] | frozenset[str]) -> None:
+    """Index the words that masked spellings are matched against (profanity, insults)."""
+    index: dict[tuple[str, int], list[str]] = {}
+    for w in words:
+        if w and w.isalpha():
+            index.setdefault((w[0], len(w)), []).append(w)
+    _STAR_CANDIDATES.update({k: tuple(sorted(v)) for k, v in index.items()})
+
+
+# ASCII text splits with one translate + split (much faster than a regex); other text uses the regex.
+_SPLIT_TABLE = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_*@$'")})
+_NEEDS_FIX_RE = re.compile(r"([^\W\d_])\1\1|[*@$0-9']")
+NEGATORS = frozenset(
+    "not no never cannot can't cant don't dont doesn't doesnt didn't didnt isn't isnt wasn't wasnt aren't arent "
+    "won't wont wouldn't wouldnt shouldn't shouldnt couldn't couldnt haven't havent hasn't hasnt ain't nothing "
+    "without hardly nor neither".split()
+)
+_SOFTENERS = frozenset(
+    "very really so too that at all a an the be being been even ever quite exactly particularly totally "
+    "entirely completely my your any".split()
+)
+
+
+def tokens(text: str, known: frozenset[str] | set[str] | dict) -> list[str]:
+    """Lower-cased tokens with negation marked ("neg_happy"), URLs dropped, masks and elongations undone."""
+    return analyse(text, known)[0]
+
+
+def analyse(text: str, known: frozenset[str] | set[str] | dict) -> tuple[list[str], list[str]]:
+    """The tokens, and the words that were written elongated ("sooooo") as typed."""
+    lower = text.lower()
+    if "http" in lower or "www." in lower:
+        lower = _URL_RE.sub(" ", lower)
+    toks = lower.translate(_SPLIT_TABLE).split() if lower.isascii() else _TOKEN_RE.findall(lower)
+    fixes = {}
+    stretched = []
+    for tok in set(toks).difference(known):
+        if _NEEDS_FIX_RE.search(tok) is not None:
+            if _ELONG3_RE.search(tok) is not None and not tok.isdigit() and not tok.startswith("www"):
+                stretched.append(tok)
+            fixed = _fix(tok, known)
+            if fixed != tok:
+                fixes[tok] = fixed
+    if fixes:
+        toks = [fixes.get(t, t) for t in toks]
+    if not NEGATORS.isdisjoint(toks):
+        toks = _mark_negation(toks)
+    return toks, sorted(stretched)
+
+
+def _mark_negation(toks: list[str]) -> list[str]:
+    # A negator flips the next word, skipping one softener: "not unacceptable", "not very happy".
+    out = list(toks)
+    n = len(out)
+    for i, tok in enumerate(toks):
+        if tok in NEGATORS and i + 1 < n:
+            j = i + 2 if (toks[i + 1] in _SOFTENERS and i + 2 < n) else i + 1
+            if toks[j] not in NEGATORS and toks[j][:1].isalpha():
+                out[j] = "neg_" + toks[j]
+    return out
+
+
+_ELONG3_RE = re.compile(r"([^\W\d_])\1\1")
+
+
+def _fix(tok: str, known: frozenset[str] | set[str] | dict) -> str:
+    if tok in known:
+        return tok
+    if not tok.isalpha():
+        core = unmask(tok, known)
+        if core != tok and (core in known or not _ELONG3_RE.search(core)):
+            return core
+        tok = core
+    if _ELONG3_RE.search(tok):
+        two = ELONGATED_RE.sub(_SQUEEZE2, tok)
+        if two in known:
+            return two
+        one = _RUN_RE.sub(r"\1", tok)
+        if one in known:
+            return one
+    return tok
