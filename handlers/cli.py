@@ -49,12 +49,12 @@ def _fail(message: str) -> int:
 
 
 def _serve(*, check_only: bool) -> int:
-    from phrasebook import PhrasebookError, load_phrasebook
-
     try:
         config = load_config(mode="serve")
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}")
+    from phrasebook import PhrasebookError, load_phrasebook
+
     try:
         book = load_phrasebook(config.phrasebook, language=config.language)
     except PhrasebookError as exc:

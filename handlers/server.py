@@ -17,12 +17,13 @@ from handlers.app import Runtime
 log = logging.getLogger("deescalate.server")
 
 FAILED_COMMAND = "Sorry, that didn't work on my side. It has been logged; please try again in a moment."
+RUNTIME = web.AppKey("runtime", Runtime)
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is refused with 413
 
 
 def make_web_app(runtime: Runtime) -> web.Application:
     web_app = web.Application(client_max_size=MAX_BODY)
-    web_app["runtime"] = runtime
+    web_app[RUNTIME] = runtime
     web_app.add_routes(
         [
             web.post("/slack/events", _slack_events),
@@ -36,7 +37,7 @@ def make_web_app(runtime: Runtime) -> web.Application:
 
 
 async def _slack_events(request: web.Request) -> web.Response:
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     try:
         raw = await request.read()
         body = raw.decode("utf-8")
@@ -54,6 +55,10 @@ async def _slack_events(request: web.Request) -> web.Response:
         runtime.metrics.errors.labels(handler="dispatch").inc()
         log.warning("refused a malformed request: %s", type(exc).__name__)
         return _refuse(400, "malformed request")
+    if response.status == 404:
+        # No listener for this event or action type: ignore it quietly. A 404 would make Slack
+        # retry the event three times and show the person an error for an unknown button.
+        return web.Response(status=200, text="")
     if response.status >= 500:
         # Bolt answers 500 when a listener failed before acknowledging. Slack would retry an event
         # and run the same failure again, so acknowledge (the error is counted in /metrics); a
@@ -79,7 +84,7 @@ def _refuse(status: int, reason: str) -> web.Response:
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     try:
         store_up = await asyncio.wait_for(runtime.store.ping(), timeout=2)
     except asyncio.TimeoutError:
@@ -97,20 +102,20 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _metrics(request: web.Request) -> web.Response:
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     body, content_type = runtime.metrics.render()
     return web.Response(body=body, headers={"Content-Type": content_type})
 
 
 async def _start_loops(web_app: web.Application) -> None:
-    runtime: Runtime = web_app["runtime"]
+    runtime: Runtime = web_app[RUNTIME]
     for loop in runtime.loops:
         runtime.spawn(loop(runtime), name=f"loop:{getattr(loop, '__name__', 'loop')}")
     runtime.ready = True
 
 
 async def _stop(web_app: web.Application) -> None:
-    runtime: Runtime = web_app["runtime"]
+    runtime: Runtime = web_app[RUNTIME]
     runtime.ready = False
     for task in list(runtime.background):
         task.cancel()

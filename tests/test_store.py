@@ -1,0 +1,110 @@
+"""The store on both back ends: optimistic concurrency, de-duplication, atomic transitions, timers claimed once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.store import Store
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    return request.getfixturevalue("redis_url") if request.param == "redis" else None
+
+
+def _run(coro):  # noqa: ANN001, ANN202
+    return asyncio.run(coro)
+
+
+def test_concurrent_updates_of_one_thread_lose_nothing(store_url: str | None) -> None:
+    async def scenario() -> list[int]:
+        # two "replicas" (separate caches, one Redis) hammering the same thread
+        first = Store.connect(store_url)
+        second = first if store_url is None else Store.connect(store_url)
+
+        async def add(store: Store, n: int) -> None:
+            version, record = await store.load_thread("C1", "100.1")
+            for _ in range(200):
+                new = {"seen": sorted([*(record or {}).get("seen", []), n])}
+                commit = await store.commit_thread("C1", "100.1", version, new, event_id=f"Ev{n}")
+                if commit.status != "conflict":
+                    return
+                version, record = commit.version, commit.record
+            raise AssertionError("never committed")
+
+        await asyncio.gather(*(add(first if n % 2 else second, n) for n in range(64)))
+        _, record = await Store.connect(store_url).load_thread("C1", "100.1") if store_url else await first.load_thread("C1", "100.1")
+        return record["seen"]
+
+    assert _run(scenario()) == list(range(64))
+
+
+def test_a_repeated_event_is_committed_once(store_url: str | None) -> None:
+    async def scenario() -> tuple[str, str]:
+        store = Store.connect(store_url)
+        first = await store.commit_thread("C1", "1.1", 0, {"n": 1}, event_id="EvSAME")
+        again = await store.commit_thread("C1", "1.1", first.version, {"n": 2}, event_id="EvSAME")
+        return first.status, again.status
+
+    assert _run(scenario()) == ("ok", "duplicate")
+
+
+def test_only_one_concurrent_accept_wins(store_url: str | None) -> None:
+    async def scenario() -> list[str]:
+        store = Store.connect(store_url)
+        handoff_id, created = await store.create_handoff("C1", "5.5", {"requested_at": str(time.time())}, {"what": "requested"})
+        assert created
+        results = await asyncio.gather(
+            *(store.transition(handoff_id, ["open"], "accepted", {"accepted_by": f"U{n}"}, {"who": f"U{n}"}) for n in range(10))
+        )
+        winners = [r for r in results if r.status == "ok"]
+        assert len(winners) == 1
+        losers = [r for r in results if r.status == "refused"]
+        assert all(r.state_before == "accepted" and r.before.get("accepted_by") for r in losers)
+        trail = await store.audit_trail(handoff_id)
+        assert len(trail) == 2  # requested + the one accept
+        return [r.status for r in results]
+
+    assert sorted(_run(scenario())).count("ok") == 1
+
+
+def test_second_handoff_for_a_thread_returns_the_open_one(store_url: str | None) -> None:
+    async def scenario() -> None:
+        store = Store.connect(store_url)
+        first, created = await store.create_handoff("C1", "7.7", {"requested_at": "1"}, {})
+        second, created_again = await store.create_handoff("C1", "7.7", {"requested_at": "2"}, {})
+        assert created and not created_again and first == second
+        await store.transition(first, ["open"], "resolved", {}, {})
+        third, created_third = await store.create_handoff("C1", "7.7", {"requested_at": "3"}, {})
+        assert created_third and third != first
+
+    _run(scenario())
+
+
+def test_due_timers_are_claimed_exactly_once(store_url: str | None) -> None:
+    async def scenario() -> list[str]:
+        store = Store.connect(store_url)
+        others = [store if store_url is None else Store.connect(store_url) for _ in range(3)]
+        await store.schedule("sla|a|1", 10)
+        await store.schedule("sla|b|1", 20)
+        await store.schedule("sla|later|1", 10_000)
+        claimed = await asyncio.gather(*(s.claim_due(100) for s in [store, *others]))
+        return sorted(t for batch in claimed for t in batch)
+
+    assert _run(scenario()) == ["sla|a|1", "sla|b|1"]
+
+
+def test_daily_counters_and_once_guard(store_url: str | None) -> None:
+    async def scenario() -> None:
+        store = Store.connect(store_url)
+        now = time.time()
+        await store.count({"whispers": 2, "trigger:delay": 1}, at=now)
+        await store.count({"whispers": 1}, at=now)
+        days = await store.daily_counters(7, now)
+        assert len(days) == 7 and list(days.values())[-1] == {"whispers": 3, "trigger:delay": 1}
+        assert await store.once("recovery:U1", 60) and not await store.once("recovery:U1", 60)
+
+    _run(scenario())
