@@ -564,7 +564,9 @@ class AsyncSignedSender(_Builder):
     async def message_shortcut(self, callback_id: str, **kwargs: Any) -> Response:
         return await self.send(self.message_shortcut_request(callback_id, **kwargs))
 
-    async def view_submission(self, callback_id: str, values: dict[str, dict[str, Any]], **kwargs: Any) -> Response:
+    async def view_submission(
+        self, callback_id: str, values: dict[str, dict[str, Any]], **kwargs: Any
+    ) -> Response:
         return await self.send(self.view_submission_request(callback_id, values, **kwargs))
 
     async def raw(

@@ -60,7 +60,8 @@ class Call:
     def brief(self) -> str:
         text = json.dumps(self.params, default=str, ensure_ascii=False)
         text = text if len(text) <= 160 else text[:157] + "..."
-        return f"{self.method} [{self.status}] {text}"
+        tag = f" <{self.tag}>" if self.tag else ""
+        return f"{self.method}{tag} [{self.status}] {text}"
 
 
 @dataclass
@@ -84,8 +85,15 @@ class _Answer:
 class SlackStandIn:
     """Slack Web API stand-in on a free loopback port; `api_url` is the bot's SLACK_API_URL."""
 
-    def __init__(self, *, bot_token: str = DEFAULT_TOKEN, extra_tokens: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        bot_token: str = DEFAULT_TOKEN,
+        extra_tokens: tuple[str, ...] = (),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.bot_token = bot_token
+        self._clock = clock  # wall clock for message ts; tests may freeze it
         self._tokens = {bot_token, *extra_tokens}
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
@@ -204,7 +212,7 @@ class SlackStandIn:
 
     def calls_to(self, method: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
         with self._cond:
-            return [c for c in self._calls if c.method == method and (where is None or where(c))]
+            return [c for c in self._calls if c.method == method and (where is None or _matches(where, c))]
 
     def clear(self) -> None:
         """Forget recorded calls and pending injections; workspace state (users, messages) stays."""
@@ -453,7 +461,7 @@ class SlackStandIn:
 
     def _next_ts(self) -> str:
         # Slack ts are "seconds.micros", unique and increasing within a channel.
-        now_us = int(time.time() * 1_000_000)
+        now_us = int(self._clock() * 1_000_000)
         self._last_ts_us = max(now_us, self._last_ts_us + 1)
         return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
 
@@ -668,6 +676,14 @@ _METHODS: dict[str, Callable[[SlackStandIn, dict[str, Any]], dict[str, Any]]] = 
     "conversations.open": SlackStandIn._m_conversations_open,
     "conversations.members": SlackStandIn._m_conversations_members,
 }
+
+
+def _matches(where: Callable[[Call], bool], call: Call) -> bool:
+    # A predicate like `c.params["text"] == ...` should skip calls without that field, not crash the wait.
+    try:
+        return bool(where(call))
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return False
 
 
 async def _read_body(request: web.Request) -> dict[str, Any]:
