@@ -148,6 +148,7 @@ def _read_entry(kind: str, raw: Any, file: str, index: int, problems: list[Probl
     if not isinstance(entry_id, str) or not _ID.match(entry_id):
         problems.append(Problem(file, f"entry {index}", "missing or invalid id (lowercase letters, digits, . _ -)"))
         return None
+    before = len(problems)
     say = lambda reason: problems.append(Problem(file, entry_id, reason))  # noqa: E731
     allowed = _RULE_FIELDS if kind == COACH_FILE else _PHRASE_FIELDS
     fields: dict[str, Any] = {"id": entry_id}
@@ -158,6 +159,8 @@ def _read_entry(kind: str, raw: Any, file: str, index: int, problems: list[Probl
             checked = _check_field(kind, key, value, say)
             if checked is not None:
                 fields[key] = checked
+    if len(problems) > before:
+        return None  # already reported; merging a half-valid entry would only echo the same mistake
     return _Entry(kind, fields, file)
 
 

@@ -85,6 +85,20 @@ class Suggestion:
     step: int | None = None  # for boundary suggestions: the step these phrases belong to
 
 
+# Troubles in the order they matter: the first group a moment touches decides the plan and
+# which phrasings lead (naming a repeat contact matters more than the fault behind it).
+_URGENT: tuple[frozenset[str], ...] = (frozenset({"threat", "hate"}), frozenset({"abuse"}), frozenset({"authority", "legal"}))
+_SPECIFIC: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (frozenset({"repeat_contact", "transfer"}), ("apology", "expectations")),
+    (frozenset({"delay", "outage", "defect"}), ("apology", "expectations")),
+    (frozenset({"billing", "refund"}), ("apology", "options")),
+    (frozenset({"compensation", "churn"}), ("outcome", "options")),
+    (frozenset({"public"}), ("validation", "outcome")),
+    (frozenset({"repeat_question"}), ("summarize", "expectations")),
+    (frozenset({"terse"}), ("clarify", "outcome")),
+)
+
+
 def plan(moment: Moment) -> tuple[tuple[str, ...], int | None]:
     """The kinds that fit this moment, primary first, and the boundary step if one is due."""
     tags = moment.tags
@@ -97,11 +111,11 @@ def plan(moment: Moment) -> tuple[tuple[str, ...], int | None]:
         return ("escalation",), None
     if moment.level == "calm":
         return (), None  # nothing worth interrupting the agent for
-    specific = _specific_plan(tags)
-    if specific:
-        if moment.rising or heated:
-            specific = (specific[0], "empathy", *specific[1:])
-        return specific, None
+    for group, kinds in _SPECIFIC:
+        if tags & group:
+            if moment.rising or heated:
+                return (kinds[0], "empathy", *kinds[1:]), None
+            return kinds, None
     if moment.rising:
         return ("acknowledge", "empathy", "validation"), None
     if moment.level == "heated":
@@ -111,25 +125,12 @@ def plan(moment: Moment) -> tuple[tuple[str, ...], int | None]:
     return ("acknowledge",), None
 
 
-def _specific_plan(tags: frozenset[str]) -> tuple[str, ...]:
-    # Most specific first: naming a repeat contact matters more than the underlying fault.
-    if tags & {"repeat_contact", "transfer"}:
-        return ("apology", "expectations")
-    if tags & {"delay", "outage", "defect"}:
-        return ("apology", "expectations")
-    if tags & {"billing", "refund"}:
-        return ("apology", "options")
-    if "compensation" in tags:
-        return ("outcome", "options")
-    if "churn" in tags:
-        return ("outcome", "options")
-    if "public" in tags:
-        return ("validation", "outcome")
-    if "repeat_question" in tags:
-        return ("summarize", "expectations")
-    if "terse" in tags:
-        return ("clarify", "outcome")
-    return ()
+def focus(tags: frozenset[str]) -> frozenset[str]:
+    """The triggers that matter most right now; phrasings naming them lead."""
+    for group in (*_URGENT, *(g for g, _ in _SPECIFIC)):
+        if tags & group:
+            return tags & group
+    return frozenset()
 
 
 def choose(
@@ -238,12 +239,14 @@ def _rank(
     fitting.sort(key=lambda p: p.id)
     random.Random(f"{seed}:{kind}:{step}").shuffle(fitting)
     history = list(offered)
+    lead = focus(tags)
 
     def key(p: Phrase) -> tuple:
         seen = p.id in offered
         return (
             seen,
             history.index(p.id) if seen and p.id in history else 0,  # repeat the oldest first
+            -len(p.triggers & lead),
             -len(p.triggers & tags),
             -len(words & _content_words(p.text)),
             level is not None and bool(p.levels) and level not in p.levels,
