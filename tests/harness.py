@@ -89,3 +89,72 @@ class BotHandle:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
+
+
+class ServeProcess:
+    """`deescalate serve` as a real process (what production runs), on a free port."""
+
+    def __init__(self, env: Mapping[str, str], *, log_path: str | None = None):
+        import os
+        import socket
+        import subprocess
+        import sys
+        import tempfile
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        self.log_path = log_path or tempfile.mkstemp(prefix="deescalate-serve-", suffix=".log")[1]
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "handlers.cli", "serve"],
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=tempfile.gettempdir(),
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.sender = SignedSender(self.url, env.get("SLACK_SIGNING_SECRET", SIGNING_SECRET))
+        self.wait_healthy()
+
+    def wait_healthy(self, timeout: float = 30) -> None:
+        import urllib.request
+
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"deescalate serve exited with {self.proc.returncode}:\n{self.log}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"deescalate serve not healthy after {timeout}s:\n{self.log}")
+
+    @property
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        with open(self.log_path) as handle:
+            return handle.read()
+
+    def stop(self, timeout: float = 10) -> int:
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait(5)
+        self._log.close()
+        return self.proc.returncode
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(5)
+        self._log.close()
