@@ -196,7 +196,7 @@ def _check_field(kind: str, key: str, value: Any, say) -> Any:
             known = sorted(TRIGGERS)
             bad = [v for v in value if v not in TRIGGERS]
             for tag in bad:
-                say(f"unknown trigger {tag!r}{_did_you_mean(tag, known)} (known: {', '.join(known)})")
+                say(f"unknown trigger {tag!r}" + (_did_you_mean(tag, known) or f" (known: {', '.join(known)})"))
             return None if bad else frozenset(value)
         if key == "levels":
             bad = [v for v in value if v not in LEVELS]

@@ -187,3 +187,17 @@ def test_phrasebook_lookup_by_kind_and_id():
     assert book.get("no.such.id") is None
     with pytest.raises(ValueError, match="unknown kind"):
         book.phrases("sympathy")
+
+
+def test_the_team_example_in_the_docs_is_a_valid_phrasebook(tmp_path):
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "phrasebook.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"`acme-phrasebook/(\w+\.toml)`:?\s*\n\n```toml\n(.*?)```", doc, re.S)
+    assert [name for name, _ in blocks] == ["apology.toml", "coach.toml"]
+    for name, body in blocks:
+        write(tmp_path, name, body)
+    book = load_phrasebook(tmp_path)
+    assert book.get("acme.apology-parcel").triggers == frozenset({"delay"})
+    assert book.get("apology.bill-confusion") is None
+    assert "acme-no-worries" in {r.id for r in book.rules}
