@@ -75,11 +75,15 @@ class _Linear:
 
     def to_logit(self, s: float) -> float:
         """Map a sum of token weights to a score logit: no evidence reads calm (monotone)."""
-        return _logit(_NEUTRAL_TENSION) + s * self.gain
+        return _NEUTRAL_LOGIT + s * self.gain
 
 
 def _logit(p: float) -> float:
     return math.log(p / (1 - p))
+
+
+_NEUTRAL_LOGIT = _logit(_NEUTRAL_TENSION)
+_CALM_LOGIT = _logit(_BOUNDS[0])
 
 
 def _sigmoid(x: float) -> float:
@@ -90,7 +94,7 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def _load_models() -> tuple[_Linear, _Linear]:
+def _load_models() -> tuple[_Linear, _Linear, frozenset[str]]:
     raw = json.loads(resources.files("bot").joinpath("data/detector_weights.json").read_text(encoding="utf-8"))
     models = raw["models"]
     anger = {t: w[0] for t, w in raw["weights"].items() if w[0]}
@@ -98,10 +102,11 @@ def _load_models() -> tuple[_Linear, _Linear]:
     return (
         _Linear(anger, models["anger"]["intercept"], models["anger"]["threshold"], models["anger"].get("gain", 1.0)),
         _Linear(offense, models["offense"]["intercept"], models["offense"]["threshold"], models["offense"].get("gain", 1.0)),
+        frozenset(raw.get("known", ())),
     )
 
 
-_ANGER, _OFFENSE = _load_models()
+_ANGER, _OFFENSE, _VOCABULARY = _load_models()
 
 # One index from word to its cues, so a message's cue words are one set intersection away.
 _WORD_CUES: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -118,7 +123,7 @@ for _kind, _table in (
             _WORD_CUES["neg_" + _w] = _WORD_CUES.get("neg_" + _w, ()) + ((_kind, _s),)
 _HARM_WORDS = frozenset(lex.PROFANITY) | frozenset(lex.INSULT_NOUNS) | frozenset(lex.INSULT_ADJECTIVES) | lex.SLURS
 _CUE_WORDS = frozenset(_WORD_CUES) | _HARM_WORDS | frozenset(lex.PHRASES)
-_KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WORDS
+_KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WORDS | _VOCABULARY
 register_star_words(lex.KNOWN_WORDS)
 assert {kind for cues in _WORD_CUES.values() for kind, _ in cues} <= TRIGGERS
 
@@ -156,11 +161,14 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...]) -> tuple[Reading
         object_swearing = _find_cues(text, toks, hits, cues)
     if text:
         _find_volume(text, stretched, cues)
-    if ("$" in text or "€" in text or "£" in text or "dollar" in text or "euro" in text or "pound" in text):
+    if "$" in text or "€" in text or "£" in text or "dollar" in text or "euro" in text or "pound" in text:
         _find_money(text, cues)
 
-    kinds = _combine(cues)
-    t_logit = _ANGER.to_logit(s_anger)
+    kinds = _combine(cues) if cues else {}
+    t_learned = t_logit = _ANGER.to_logit(s_anger)
+    if kinds and t_logit < _NEUTRAL_LOGIT - 1.0:
+        # Tweet-learned calm words ("broken" hearts) must not cancel the support cues found.
+        t_logit = _NEUTRAL_LOGIT - 1.0
     a_logit = _OFFENSE.to_logit(s_offense)
     for kind, (_, w) in kinds.items():
         t_logit += _TENSION_GAIN.get(kind, _DEFAULT_GAIN) * w
@@ -170,10 +178,10 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...]) -> tuple[Reading
     if object_swearing and not kinds.keys() & {"abuse", "threat", "hate"}:
         # "this f***ing app" is swearing about a thing, not abuse of the agent.
         abuse = min(abuse, ABUSIVE_AT - 0.05)
-    if _ANGER.to_logit(s_anger) > _logit(_BOUNDS[0]) and "frustration" not in kinds:
+    if t_learned > _CALM_LOGIT and "frustration" not in kinds:
         words = _top_words(uniq, _ANGER.weights)
         if words:
-            kinds["frustration"] = (", ".join(words), round(_sigmoid(_ANGER.to_logit(s_anger)), 2))
+            kinds["frustration"] = (", ".join(words), round(_sigmoid(t_learned), 2))
 
     flags = set()
     for kind in kinds:
@@ -208,7 +216,7 @@ def level_for(tension: float) -> str:
 
 
 def _top_words(uniq: set[str], weights: dict[str, float], n: int = 3) -> list[str]:
-    scored = sorted((w, t) for t in uniq if (w := weights.get(t, 0.0)) > 0.3)
+    scored = sorted((w, t) for t in uniq if (w := weights.get(t, 0.0)) > 0.0)
     return [t.replace("neg_", "not ") for _, t in scored[-n:][::-1]]
 
 
@@ -240,7 +248,7 @@ def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str,
         for phrase in lex.PHRASES.get(word, ()):
             m = _search_near(phrase.pattern, joined, word)
             if m:
-                cues.append((phrase.kind, m.replace("neg_", ""), phrase.weight))
+                cues.append((phrase.kind, m.replace("neg_", "not "), phrase.weight))
         if word in harm:
             object_swearing |= _harm(word, toks, positions[word][:8], cues)
     return object_swearing

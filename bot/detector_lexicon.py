@@ -31,7 +31,7 @@ DELAY = {
     "waiting": 0.25, "waited": 0.3, "forever": 0.3, "ages": 0.2, "overdue": 0.3, "delayed": 0.25,
     "delay": 0.2, "delays": 0.25,
 }
-REPEAT_CONTACT = {"again": 0.15, "repeatedly": 0.35, "ignored": 0.4, "ignoring": 0.4}
+REPEAT_CONTACT = {"repeatedly": 0.35, "ignored": 0.4, "ignoring": 0.4}
 TRANSFER = {"transferred": 0.3, "bounced": 0.3, "redirected": 0.25}
 REFUND = {"refund": 0.1, "refunded": 0.1, "refunds": 0.1, "reimburse": 0.1, "reimbursement": 0.1}
 BILLING = {
@@ -52,10 +52,7 @@ PUBLIC = {
     "trustpilot": 0.5, "yelp": 0.5, "twitter": 0.3, "facebook": 0.3, "reddit": 0.3,
     "instagram": 0.3, "tiktok": 0.3, "bbb": 0.5,
 }
-AUTHORITY = {
-    "manager": 0.55, "supervisor": 0.6, "boss": 0.35, "ceo": 0.45, "escalate": 0.45,
-    "managers": 0.5,
-}
+AUTHORITY = {"escalate": 0.45}
 COMPENSATION = {"compensation": 0.45, "compensate": 0.45, "damages": 0.35, "goodwill": 0.2}
 
 # Profanity on its own is swearing; aimed at a person it becomes abuse.
@@ -131,7 +128,7 @@ def _add(anchors: str, *phrases: Phrase) -> None:
 
 
 _add("still", _p("delay", 0.45, r"\bstill (?:waiting|no\b|nothing|not\b|haven'?t|hasn'?t|didn'?t|don'?t|can'?t|unresolved|broken|down)"))
-_add("hours days weeks months week month", _p("delay", 0.45, rf"\b(?:for|in|over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:for|over|than) (?:a|an|one) (?:week|month)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
+_add("hours days weeks months week month", _p("delay", 0.45, rf"\b(?:for|in|over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:for|over|than) (?:a|an|one) (?:week|month)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\bfor (?:hours|days|weeks|months|ages)\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
 _add("long", _p("delay", 0.35, r"\bhow (?:much )?long (?:do|does|will|is|am|are|should|has|have)\b|\btaking (?:so|too|this) long\b|\bthis long\b"))
 _add("yet", _p("delay", 0.3, r"\b(?:nothing|no \w+|not|haven'?t \w+|neg_\w+) yet\b"))
 _add("since", _p("delay", 0.3, r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last|yesterday|january|february|march|april|may|june|july|august|september|october|november|december|\d)"))
@@ -139,10 +136,10 @@ _add("time times", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|
 _add("again", _p("repeat_contact", 0.4, r"\b(?:yet|once|all over|here we go) again\b|\b(?:asking|explain(?:ing)?|tell(?:ing)?|call(?:ing)?|writ(?:e|ing)|contact(?:ing)?|message|messaging|email(?:ing)?) (?:\w+ ){0,3}again\b"))
 _add("already", _p("repeat_contact", 0.45, r"\b(?:i'?ve |i have |i )?already (?:told|explained|asked|sent|called|emailed|contacted|provided|gave|given|done|tried|answered)\b"))
 _add("keep", _p("repeat_contact", 0.4, r"\bkeep (?:asking|telling|calling|saying|getting|being told)\b"))
-_add("answers answer response reply replies replied responded back respond gets",
+_add("answers answer response reply replies replied responded respond gets neg_response neg_reply neg_answer neg_heard heard",
      _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone|neg_\w+ one|never) (?:answers|answered|responds|responded|replies|replied|gets back|got back|calls? back)\b|\bno (?:response|reply|answer)\b|\bneg_(?:heard|response|reply|answer)\b|\bnever heard back\b|\bneg_\w+ (?:heard|gotten|had|received|got) (?:back|a (?:response|reply|answer))\b"))
 _add("transferred passed bounced around department departments", _p("transfer", 0.45, r"\b(?:transferred|passed|bounced|shuffled|redirected)(?: \w+){0,2} (?:around|again|to (?:another|a different|someone else|the next)|from (?:one|department|person))\b|\banother department\b|\bdifferent departments?\b"))
-_add("up", _p("frustration", 0.5, r"\bfed up\b"))
+_add("fed", _p("frustration", 0.5, r"\bfed up\b"))
 _add("tired sick", _p("frustration", 0.55, r"\bsick (?:and tired )?of\b|\btired of\b"))
 _add("enough", _p("frustration", 0.5, r"\b(?:had|have had|enough is) enough\b|\benough of (?:this|your)\b"))
 _add("waste", _p("frustration", 0.45, r"\bwaste of (?:my |our )?(?:time|money)\b|\bwasted (?:my|our|hours|days)\b"))
@@ -160,6 +157,9 @@ _add("media everyone public news press post posting tell",
 _add("charge dispute", _p("legal", 0.55, r"\bdispute (?:the|this|my) (?:charge|payment|transaction)\b|\bcharge ?back\b"))
 _add("legal action court report consumer standards authorities",
      _p("legal", 0.6, r"\blegal (?:action|team|advice|steps)\b|\btake (?:you|this|it) to court\b|\breport(?:ing)? (?:you|this|your company) to\b|\bconsumer (?:protection|rights|affairs)\b|\btrading standards\b|\bthe authorities\b"))
+# "your manager", "a supervisor", but not the customer's own ("my manager asked me to...").
+_add("manager supervisor boss superior ceo managers supervisors",
+     _p("authority", 0.6, r"\b(?:your|a|the|to|me|get|want|need|demand|fetch|call|with)\s+(?:\w+\s+)?(?:manager|supervisor|boss|superior|ceo)s?\b"))
 _add("speak talk someone charge person human higher",
      _p("authority", 0.5, r"\b(?:speak|talk|put me through) (?:to|with) (?:someone|somebody) (?:else|senior|higher|in charge|who can)\b|\bsomeone in charge\b|\b(?:real|actual) (?:person|human)\b|\bhigher up\b|\bsomeone (?:more )?senior\b"))
 _add("owe owes", _p("compensation", 0.45, r"\b(?:you|they) owe (?:me|us)\b"))
@@ -168,9 +168,9 @@ _add("free", _p("compensation", 0.3, r"\b(?:a )?free (?:month|year|upgrade|repla
 # Threats of harm: always flagged. Anchored on the verb or the telling noun.
 _add("kill hurt shoot stab beat punch strangle murder smash attack",
      _p("threat", 0.95, rf"\b(?:kill|hurt|shoot|stab|beat|punch|strangle|murder|smash|attack)(?:ing)? (?:up )?(?:{_YOU}|him|her|them|everyone|every one of you|all of you|the (?:staff|agent|manager))\b"))
-_add("live work", _p("threat", 0.95, r"\bknow where (?:you|u|your \w+) (?:live|lives|work|works)\b"))
+_add("where", _p("threat", 0.95, r"\bknow where (?:you|u|your \w+) (?:live|lives|work|works)\b"))
 _add("find", _p("threat", 0.9, r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?m gonna) (?:find|hunt down|come for) (?:you|u|your)\b"))
-_add("back", _p("threat", 0.85, r"\bwatch your back\b"))
+_add("watch", _p("threat", 0.85, r"\bwatch your back\b"))
 _add("dead die", _p("threat", 0.9, r"\b(?:you(?:'re| are)?|u r|you'll be) (?:so |all )?(?:dead|going to die|gonna die)\b|\b(?:hope|wish) (?:you|u) (?:die|get hurt|burn)\b"))
 _add("burn bomb blow", _p("threat", 0.95, r"\b(?:burn|bomb|blow up|torch)(?: down)? (?:your|the|this|that) (?:office|store|shop|building|place|house|headquarters|hq|warehouse)\b|\bburn (?:it|you) (?:all )?down\b"))
 _add("regret pay suffer", _p("threat", 0.85, r"\b(?:i'?ll|i will|i'?m going to|gonna) make (?:you|u|them) (?:pay|regret|suffer)\b|\byou(?:'ll| will) (?:regret|pay for) (?:this|it)\b"))
@@ -179,7 +179,7 @@ _GROUPS = r"(?:people|immigrants|foreigners|muslims|jews|christians|gays|blacks|
 _add("animals vermin subhuman parasites rats cockroaches savages die deported gassed exterminated country",
      _p("hate", 0.95, rf"\b(?:these|those|all|you|fucking|filthy|dirty) {_GROUPS} (?:are|r|should be|should|deserve to) (?:all )?(?:animals|vermin|subhuman|parasites|rats|cockroaches|savages|die|be deported|deported|gassed|be gassed|exterminated|be exterminated)\b|\bgo back to (?:your|ur) (?:own )?country\b"))
 # Abuse aimed at a person, in phrases.
-_add("off you u yourself up hell",
+_add("fuck f fk screw damn sod stuff hell shut piece kiss kick",
      _p("abuse", 0.85, r"\b(?:fuck|f|fk|screw|damn|sod|stuff) (?:you|u|ya|yourself|off)\b|\bgo to hell\b|\bshut (?:the fuck |the hell )?up\b|\bgo (?:fuck|screw) yourself\b|\b(?:kiss|kick) my ass\b|\bpiece of (?:shit|crap|garbage|trash)\b"))
 
 
