@@ -90,7 +90,7 @@ class Config:
                 continue
             value = getattr(self, name)
             if name in {"bot_token", "signing_secret", "app_token"} and value:
-                value = f"{str(value)[:5]}…(set)"
+                value = f"{str(value)[:5]}…(set)" if name != "signing_secret" and len(str(value)) > 12 else "(set)"
             elif name == "redis_url" and value:
                 value = _mask_url_password(str(value))
             shown[name] = value

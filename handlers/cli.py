@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     book_sub = book.add_subparsers(dest="book_command", required=True, metavar="ACTION")
     check = book_sub.add_parser("check", help="validate a phrasebook folder (default: the built-in one)")
     check.add_argument("path", nargs="?", help="folder of TOML files extending the default phrasebook")
-    check.add_argument("--language", default="en", help="language folder of the default book (default: en)")
+    check.add_argument("--language", help="check only this language of the built-in book (default: every shipped language)")
     return parser
 
 
@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "phrasebook":
         from phrasebook import main_check
 
-        argv_check = ([args.path] if args.path else []) + ["--language", args.language]
+        argv_check = ([args.path] if args.path else []) + (["--language", args.language] if args.language else [])
         return main_check(argv_check, sys.stdout)
     if args.command == "serve":
         return _serve(check_only=args.check)
