@@ -404,6 +404,8 @@ def _fingerprint(toks: list[str]) -> list[int]:
 def _similar(a: list[int], b: list[int]) -> bool:
     if not a or not b:
         return False
+    if a == b:
+        return True  # short questions asked word for word again ("where is my parcel?")
     common = len(set(a) & set(b))
     return common >= 2 and common / len(set(a) | set(b)) >= 0.5
 
