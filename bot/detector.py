@@ -197,8 +197,9 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...]) -> tuple[Reading
         abuse = max(abuse, 0.9)
         flags.add("abusive")
     signals = tuple(Signal(k, ev, w) for k, (ev, w) in sorted(kinds.items(), key=lambda kv: -kv[1][1]))
+    tension = round(tension, 3)  # the level is read from the value reported, so the two always agree
     reading = Reading(
-        tension=round(tension, 3),
+        tension=tension,
         level=level_for(tension),
         abuse=round(abuse, 3),
         flags=tuple(f for f in FLAGS if f in flags),
@@ -248,10 +249,17 @@ def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str,
         for phrase in lex.PHRASES.get(word, ()):
             m = _search_near(phrase.pattern, joined, word)
             if m:
-                cues.append((phrase.kind, m.replace("neg_", "not "), phrase.weight))
+                cues.append((phrase.kind, _readable(m), phrase.weight))
         if word in harm:
             object_swearing |= _harm(word, toks, positions[word][:8], cues)
     return object_swearing
+
+
+def _readable(match: str) -> str:
+    # Undo the tokenizer's markers so evidence reads as the customer wrote it.
+    for marker, plain in ((" | ", ", "), ("|", ""), ("no neg_", "no "), ("not neg_", "not "), ("neg_", "not ")):
+        match = match.replace(marker, plain)
+    return match.strip(" ,")
 
 
 _WINDOW = 120

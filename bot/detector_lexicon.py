@@ -26,6 +26,9 @@ FRUSTRATION = {
     "sucks": 0.4, "hate": 0.35, "hated": 0.3, "fed": 0.1, "seriously": 0.2, "unhappy": 0.35,
     "disappointed": 0.3, "disappointing": 0.3, "upset": 0.35, "mad": 0.35, "lied": 0.4,
     "lying": 0.4, "fraud": 0.5, "robbed": 0.5, "stealing": 0.45, "ugh": 0.3, "argh": 0.35,
+    # Milder dissatisfaction: the answer or the help was not right.
+    "wrong": 0.25, "incorrect": 0.25, "unhelpful": 0.35, "confusing": 0.2, "confused": 0.15,
+    "nevermind": 0.2, "mistake": 0.15, "pointless": 0.35, "hopeless": 0.35, "inaccurate": 0.25,
 }
 DELAY = {
     "waiting": 0.25, "waited": 0.3, "forever": 0.3, "ages": 0.2, "overdue": 0.3, "delayed": 0.25,
@@ -144,6 +147,10 @@ _add("tired sick", _p("frustration", 0.55, r"\bsick (?:and tired )?of\b|\btired 
 _add("enough", _p("frustration", 0.5, r"\b(?:had|have had|enough is) enough\b|\benough of (?:this|your)\b"))
 _add("waste", _p("frustration", 0.45, r"\bwaste of (?:my |our )?(?:time|money)\b|\bwasted (?:my|our|hours|days)\b"))
 _add("kidding serious", _p("frustration", 0.4, r"\bare you (?:\w+ )?(?:kidding|serious)\b|\byou(?:'ve| have)? got to be kidding\b"))
+# Dissatisfaction with the answer itself: "no, that's not what I asked", "it still doesn't work".
+_add("no", _p("frustration", 0.15, r"^no\b(?! (?:neg_)?(?:problem|problems|worries|thanks|rush|hurry)\b)"))
+_add("neg_what said asked told neg_work neg_help neg_helpful neg_right neg_correct sense neg_sense neg_understand",
+     _p("frustration", 0.35, r"\bnot what (?:i|we) (?:asked|wanted|said|need|needed|meant)\b|\bi (?:already |just )?(?:said|asked for|told you)\b|\bneg_(?:work|help|helpful|right|correct|understand)\b|\bmakes? no neg_sense\b|\bno sense\b"))
 _add("straw", _p("frustration", 0.5, r"\blast straw\b"))
 _add("money", _p("refund", 0.3, r"\b(?:my|our|the) money back\b"), _p("compensation", 0.35, r"\bmoney back\b"))
 _add("refund", _p("compensation", 0.45, r"\b(?:full|entire|complete|whole|immediate) refund\b"))

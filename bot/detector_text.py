@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 # Words (Unicode letters and digits, plus the symbols people use to mask swearing) and emoji.
-_TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[.,;:!?]")
+# Sentence punctuation becomes this token, so negation and phrases stop at it ("no, wrong city").
+BREAK = "|"
 
 # Three or more of the same letter ("sooooo", "nooo"): a sign of volume and a spelling to undo.
 ELONGATED_RE = re.compile(r"([^\W\d_])\1{2,}")
@@ -23,7 +25,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 
 # Noise from tweets and chat exports that carries no tension of its own.
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
-DROP = frozenset({"@user", "user", "url", "'", "*", "@", "$"})
+DROP = frozenset({"@user", "user", "url", "'", "*", "@", "$", "|"})
 
 
 def unmask(token: str, known: frozenset[str] | set[str] | dict) -> str:
@@ -66,7 +68,9 @@ def register_star_words(words: set[str] | frozenset[str]) -> None:
 
 
 # ASCII text splits with one translate + split (much faster than a regex); other text uses the regex.
-_SPLIT_TABLE = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c in "_*@$'")})
+_SPLIT_TABLE = str.maketrans(
+    {c: (" | " if c in ".,;:!?" else " ") for c in map(chr, range(128)) if not (c.isalnum() or c in "_*@$'")}
+)
 _NEEDS_FIX_RE = re.compile(r"([^\W\d_])\1\1|[*@$0-9']")
 NEGATORS = frozenset(
     "not no never cannot can't cant don't dont doesn't doesnt didn't didnt isn't isnt wasn't wasnt aren't arent "
@@ -89,7 +93,10 @@ def analyse(text: str, known: frozenset[str] | set[str] | dict) -> tuple[list[st
     lower = text.lower()
     if "http" in lower or "www." in lower:
         lower = _URL_RE.sub(" ", lower)
-    toks = lower.translate(_SPLIT_TABLE).split() if lower.isascii() else _TOKEN_RE.findall(lower)
+    if lower.isascii():
+        toks = lower.translate(_SPLIT_TABLE).split()
+    else:
+        toks = [BREAK if t in ".,;:!?" else t for t in _TOKEN_RE.findall(lower)]
     fixes = {}
     stretched = []
     for tok in set(toks).difference(known):
