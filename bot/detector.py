@@ -127,9 +127,7 @@ _KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WOR
 register_star_words(lex.KNOWN_WORDS)
 assert {kind for cues in _WORD_CUES.values() for kind, _ in cues} <= TRIGGERS
 
-_CAPS_RE = re.compile(r"\b[A-Z][A-Z']{2,}\b")
 _PUNCT_RUN_RE = re.compile(r"[!?][!?1]+")
-_ELONGATED_WORD_RE = re.compile(r"\w*([^\W\d_])\1{2,}\w*")
 _MONEY_RE = re.compile(r"[$€£]\s?(\d[\d,]{2,})|\b(\d[\d,]{2,})\s?(?:dollars|euros|pounds|usd|eur|gbp)\b")
 _ACRONYMS = frozenset({"ASAP", "USA", "PDF", "FAQ", "API", "URL", "CEO", "USD", "EUR", "GBP", "SMS", "VPN", "IOS", "APP", "UK", "EU", "ETA", "DM", "LOL", "OMG"})
 
