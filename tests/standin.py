@@ -7,6 +7,12 @@ thread, so sync tests, async tests and a bot running in either style can all tal
 
 Unknown ids are answered as ordinary members of workspace T1 (a user, a channel, an empty user
 group); use the `set_*` methods for specifics and `fail()` for error paths.
+
+Socket Mode: `apps.connections.open` (app-level token only) answers a `ws://…/socket-mode` URL; each
+connection gets Slack's `hello`, then whatever envelopes a test pushes (`socket_event`,
+`socket_command`, `socket_interactive`, or `send_envelope` for any type). Envelopes are spread over
+the open connections in turn, as Slack does with several connections, and every acknowledgement the
+app sends back (`{"envelope_id": …, "payload": …}`) is recorded as a `SocketAck`.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ TEAM_ID = "T1"
 TEAM_DOMAIN = "standin"
 APP_ID = "A1"
 DEFAULT_TOKEN = "xoxb-standin-bot-token"
+DEFAULT_APP_TOKEN = "xapp-1-A1-standin-app-token"
 
 # Fields Slack accepts as JSON-encoded strings inside form posts; decoded so tests compare objects.
 _JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
@@ -64,6 +71,16 @@ class Call:
         return f"{self.method}{tag} [{self.status}] {text}"
 
 
+@dataclass(frozen=True)
+class SocketAck:
+    """An acknowledgement the app sent back over a Socket Mode connection."""
+
+    envelope_id: str
+    payload: Any  # the response payload (a command's reply), or None for a bare ack
+    connection: int  # which connection carried it (1, 2, … in order of connecting)
+    at: float  # time.monotonic() on arrival
+
+
 @dataclass
 class _Rule:
     """An injected outcome for the next `times` calls of one method."""
@@ -91,10 +108,12 @@ class SlackStandIn:
         bot_token: str = DEFAULT_TOKEN,
         extra_tokens: tuple[str, ...] = (),
         clock: Callable[[], float] = time.time,
+        app_token: str = DEFAULT_APP_TOKEN,
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
         self._clock = clock  # wall clock for message ts; tests may freeze it
-        self._tokens = {bot_token, *extra_tokens}
+        self._tokens = {bot_token, app_token, *extra_tokens}
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
         self._outcomes: dict[str, deque[_Rule]] = {}
@@ -115,6 +134,12 @@ class SlackStandIn:
         self._stalled: set[asyncio.Task[Any]] = set()
         self._sock: socket.socket | None = None
         self.port = 0
+        # Socket Mode: open websocket connections by number, the envelopes sent, the acks received.
+        self._sockets: dict[int, web.WebSocketResponse] = {}
+        self._socket_numbers = itertools.count(1)
+        self._socket_turn = 0
+        self._envelopes: list[dict[str, Any]] = []
+        self._acks: list[SocketAck] = []
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -177,6 +202,7 @@ class SlackStandIn:
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{tag}", self._handle_response_url)
+        app.router.add_get("/socket-mode", self._handle_socket)
         # A stalled answer must not hold up teardown, and a client that gave up cancels it.
         self._runner = web.AppRunner(app, shutdown_timeout=0.2, handler_cancellation=True, access_log=None)
         await self._runner.setup()
@@ -186,6 +212,8 @@ class SlackStandIn:
     async def _close(self) -> None:
         for task in list(self._stalled):
             task.cancel()
+        for ws in list(self._sockets.values()):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
         await asyncio.sleep(0.01)  # let the closed connections' transports finish closing
@@ -393,6 +421,153 @@ class SlackStandIn:
                 self._dms[user_id] = f"D{next(self._ids):08d}"
             return self._dms[user_id]
 
+    # ---- Socket Mode -----------------------------------------------------------------------
+
+    @property
+    def socket_url(self) -> str:
+        """Where `apps.connections.open` sends the app (a ticket query is added per call)."""
+        return f"ws://127.0.0.1:{self.port}/socket-mode"
+
+    @property
+    def socket_connections(self) -> int:
+        """How many Socket Mode connections are open now."""
+        with self._cond:
+            return len(self._sockets)
+
+    def wait_for_sockets(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Block until at least `count` Socket Mode connections are open."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self._sockets) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} Socket Mode connection(s), have {len(self._sockets)}")
+                self._cond.wait(left)
+
+    def send_envelope(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        envelope_id: str | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        connection: int | None = None,
+    ) -> str:
+        """Push one envelope (events_api, slash_commands, interactive) to a connection; returns its id.
+
+        Without `connection`, envelopes go to the open connections in turn. Slack redelivers an
+        unacknowledged envelope with a new id and a higher `retry_attempt`.
+        """
+        envelope_id = envelope_id or f"env-{next(self._ids):06d}-{int(time.time() * 1000) % 1_000_000:06d}"
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+        }
+        if kind == "events_api":
+            envelope["retry_attempt"] = retry_attempt
+            envelope["retry_reason"] = retry_reason
+        self._on_loop(self._send_json(envelope, connection))
+        with self._cond:
+            self._envelopes.append(envelope)
+        return envelope_id
+
+    def socket_event(self, body: dict[str, Any], **kwargs: Any) -> str:
+        """An Events API `event_callback` body (e.g. `SignedSender.event_request(...).sent`)."""
+        return self.send_envelope("events_api", body, **kwargs)
+
+    def socket_command(self, form: dict[str, Any], **kwargs: Any) -> str:
+        """A slash command: the same fields as the HTTP form post, as a JSON object."""
+        return self.send_envelope("slash_commands", form, **kwargs)
+
+    def socket_interactive(self, payload: dict[str, Any], **kwargs: Any) -> str:
+        """A block action, shortcut or view submission payload."""
+        return self.send_envelope("interactive", payload, **kwargs)
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask every connection to reconnect, as Slack does before it recycles a socket host."""
+        with self._cond:
+            numbers = list(self._sockets)
+        for number in numbers:
+            self._on_loop(self._send_json({"type": "disconnect", "reason": reason}, number))
+
+    @property
+    def acks(self) -> list[SocketAck]:
+        with self._cond:
+            return list(self._acks)
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> SocketAck:
+        """Block until the app acknowledged this envelope; return the acknowledgement."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [a for a in self._acks if a.envelope_id == envelope_id]
+                if found:
+                    return found[0]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"envelope {envelope_id} was not acknowledged within {timeout}s")
+                self._cond.wait(left)
+
+    def _on_loop(self, coro: Any) -> Any:
+        if self._loop is None:
+            coro.close()
+            raise RuntimeError("the stand-in is not running")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+
+    async def _send_json(self, message: dict[str, Any], connection: int | None) -> None:
+        with self._cond:
+            numbers = sorted(self._sockets)
+            if not numbers:
+                raise AssertionError("no Socket Mode connection is open")
+            if connection is None:
+                connection = numbers[self._socket_turn % len(numbers)]
+                self._socket_turn += 1
+            ws = self._sockets.get(connection)
+        if ws is None:
+            raise AssertionError(f"Socket Mode connection {connection} is not open")
+        await ws.send_str(json.dumps(message))
+
+    async def _handle_socket(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        with self._cond:
+            number = next(self._socket_numbers)
+            self._sockets[number] = ws
+            count = len(self._sockets)
+        await ws.send_str(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": count,
+                    "connection_info": {"app_id": APP_ID},
+                    "debug_info": {"host": f"standin-{self.port}", "approximate_connection_time": 18060},
+                }
+            )
+        )
+        with self._cond:
+            self._cond.notify_all()
+        try:
+            async for message in ws:
+                if message.type != web.WSMsgType.TEXT:
+                    continue
+                try:
+                    data = json.loads(message.data)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(data, dict) and data.get("envelope_id"):
+                    ack = SocketAck(str(data["envelope_id"]), data.get("payload"), number, time.monotonic())
+                    with self._cond:
+                        self._acks.append(ack)
+                        self._cond.notify_all()
+        finally:
+            with self._cond:
+                self._sockets.pop(number, None)
+                self._cond.notify_all()
+        return ws
+
     # ---- HTTP ------------------------------------------------------------------------------
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
@@ -450,6 +625,11 @@ class SlackStandIn:
         injected = self._injected(method)
         if injected is not None:
             return injected
+        if method == "apps.connections.open":
+            # Only an app-level token may open a socket; Slack refuses bot tokens with this error.
+            if token != self.app_token:
+                return _Answer(200, {"ok": False, "error": "not_allowed_token_type"}, {})
+            return _Answer(200, {"ok": True, "url": f"{self.socket_url}?ticket={next(self._ids)}"}, {})
         if method in self._canned:
             return _Answer(200, self._canned[method], {})
         handler = _METHODS.get(method)
