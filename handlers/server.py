@@ -11,6 +11,7 @@ from contextlib import suppress
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from handlers.app import Runtime
 
@@ -55,18 +56,23 @@ async def _slack_events(request: web.Request) -> web.Response:
         runtime.metrics.errors.labels(handler="dispatch").inc()
         log.warning("refused a malformed request: %s", type(exc).__name__)
         return _refuse(400, "malformed request")
+    return await to_aiohttp_response(_acknowledged(response, bolt_request.body))
+
+
+def _acknowledged(response: BoltResponse, body: dict) -> BoltResponse:
+    """What Slack gets back: always an acknowledgement, over HTTP and over Socket Mode alike."""
     if response.status == 404:
         # No listener for this event or action type: ignore it quietly. A 404 would make Slack
         # retry the event three times and show the person an error for an unknown button.
-        return web.Response(status=200, text="")
+        return BoltResponse(status=200, body="")
     if response.status >= 500:
         # Bolt answers 500 when a listener failed before acknowledging. Slack would retry an event
         # and run the same failure again, so acknowledge (the error is counted in /metrics); a
         # person who ran a command gets a short private apology instead of Slack's generic error.
-        if "command" in bolt_request.body:
-            return web.json_response({"response_type": "ephemeral", "text": FAILED_COMMAND})
-        return web.Response(status=200, text="")
-    return await to_aiohttp_response(response)
+        if "command" in body:
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": FAILED_COMMAND})
+        return BoltResponse(status=200, body="")
+    return response
 
 
 async def _bolt_request(request: web.Request, body: str) -> AsyncBoltRequest:
@@ -135,15 +141,39 @@ async def start(runtime: Runtime, host: str, port: int) -> tuple[web.AppRunner, 
     return runner, bound
 
 
+def _socket_mode_handler(runtime: Runtime):  # noqa: ANN202 - Bolt's handler class is imported lazily
+    """Bolt's Socket Mode handler, acknowledging every envelope the way the HTTP endpoint does.
+
+    Bolt leaves an envelope unacknowledged when no listener matched (404) or a listener failed
+    (500); Slack would then redeliver it again and again. Here those are acknowledged too.
+    """
+    from time import time
+
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
+
+    class AcknowledgingHandler(AsyncSocketModeHandler):
+        async def handle(self, client, req) -> None:  # noqa: ANN001
+            start = time()
+            try:
+                response = await run_async_bolt_app(self.app, req)
+            except Exception as exc:  # a malformed envelope must not leave Slack redelivering it
+                runtime.metrics.errors.labels(handler="dispatch").inc()
+                log.warning("refused a malformed Socket Mode envelope: %s", type(exc).__name__)
+                response = BoltResponse(status=200, body="")
+            body = req.payload if isinstance(req.payload, dict) else {}
+            await send_async_response(client, req, _acknowledged(response, body), start)
+
+    return AcknowledgingHandler(runtime.app, runtime.config.app_token, web_client=runtime.gateway.client)
+
+
 async def serve_forever(runtime: Runtime) -> None:
     """`deescalate serve`: HTTP on $PORT, plus a Socket Mode connection when SLACK_APP_TOKEN is set."""
     config = runtime.config
     runner, port = await start(runtime, config.host, config.port)
     socket_handler = None
     if config.socket_mode:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        socket_handler = AsyncSocketModeHandler(runtime.app, config.app_token, web_client=runtime.gateway.client)
+        socket_handler = _socket_mode_handler(runtime)
         await socket_handler.connect_async()
         log.info("connected to Slack in Socket Mode; /healthz and /metrics on port %s", port)
     else:
