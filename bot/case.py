@@ -76,6 +76,7 @@ class Case:
     whispered_flags: list[str] = field(default_factory=list)  # flags a whisper has answered
     agent_boundary: int = 0  # highest boundary step an agent has used in the thread
     feedback: dict[str, int] = field(default_factory=dict)  # {"helpful": n, "not_helpful": n}
+    recovery_sent: bool = False  # the "gone quiet" recovery nudge went out for this thread
 
     def to_dict(self) -> dict:
         """Compact JSON-ready dict: fields at their default are left out."""
@@ -116,6 +117,10 @@ class Case:
                 value = [Step(**s) for s in value]
             elif name == "whispers":
                 value = [dict(w) for w in value]
+            elif isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
             setattr(case, name, value)
         return case
 

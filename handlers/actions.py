@@ -1,5 +1,97 @@
-"""Listeners for this Slack surface (filled in by its issue)."""
+"""Whisper buttons: "Another suggestion" and the Helpful / Not helpful verdicts.
+
+Whispers are ephemeral, and Slack cannot chat.update an ephemeral message: every answer here
+replaces the whisper through the interaction's response_url. ("Start handoff" belongs to handlers/handoffs.py.)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot import ids
+from bot import whisper_blocks as wb
+from bot.case import Case
+from bot.whisper import another, note_of, record_feedback, render_note
+
+log = logging.getLogger("deescalate.actions")
+
+EXPIRED = "That suggestion is too old to act on; a new one will come if the thread needs it."
 
 
-def register(app, runtime) -> None:  # noqa: ANN001
-    """Nothing registered yet."""
+def register(app: Any, runtime: Any) -> None:
+    @app.action(ids.WHISPER_ANOTHER)
+    async def on_another(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        runtime.spawn(another_suggestion(runtime, body, action), "action:whisper_another")
+
+    @app.action(ids.WHISPER_HELPFUL)
+    async def on_helpful(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        runtime.spawn(feedback(runtime, body, action, "helpful"), "action:whisper_feedback")
+
+    @app.action(ids.WHISPER_NOT_HELPFUL)
+    async def on_not_helpful(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        runtime.spawn(feedback(runtime, body, action, "not_helpful"), "action:whisper_feedback")
+
+
+def parse_ref(value: str | None) -> tuple[str, str, int] | None:
+    """A whisper button's value "<channel>|<root_ts>|<number>"."""
+    parts = (value or "").split("|")
+    if len(parts) != 3 or not parts[0] or not parts[1] or not parts[2].isdigit():
+        return None
+    return parts[0], parts[1], int(parts[2])
+
+
+async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
+    ref = parse_ref(action.get("value"))
+    response_url = body.get("response_url")
+    if ref is None or not response_url:
+        return
+    channel, root_ts, number = ref
+
+    def change(record: dict | None) -> tuple[dict, tuple[str, list[dict]] | None]:
+        if not record:
+            return {"channel": channel, "root_ts": root_ts}, None
+        case, rendered = another(Case.from_dict(record), number, runtime.book)
+        return (case.to_dict() if rendered else record), rendered
+
+    done = await runtime.update_thread(channel, root_ts, change)
+    rendered = done[1] if done else None
+    if rendered is None:
+        await runtime.gateway.respond(response_url, {"replace_original": True, "text": EXPIRED})
+        return
+    text, blocks = rendered
+    await runtime.gateway.respond(response_url, {"replace_original": True, "text": text, "blocks": blocks})
+
+
+async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None:
+    ref = parse_ref(action.get("value"))
+    if ref is None:
+        return
+    channel, root_ts, number = ref
+
+    def change(record: dict | None) -> tuple[dict, tuple[bool, Case | None]]:
+        if not record:
+            return {"channel": channel, "root_ts": root_ts}, (False, None)
+        case, first = record_feedback(Case.from_dict(record), number, verdict)
+        return (case.to_dict() if first else record), (first, case)
+
+    done = await runtime.update_thread(channel, root_ts, change)
+    first, case = done[1] if done else (False, None)
+    if first:
+        await runtime.store.count({f"feedback_{verdict}": 1}, runtime.clock())
+    response_url = body.get("response_url")
+    if not response_url:
+        return
+    blocks = (body.get("message") or {}).get("blocks")
+    if not blocks and case is not None:
+        note = note_of(case, number)
+        blocks = render_note(case, note, runtime.book)[1] if note else None
+    if not blocks:
+        await runtime.gateway.respond(response_url, {"replace_original": True, "text": wb.FEEDBACK_THANKS[verdict]})
+        return
+    await runtime.gateway.respond(
+        response_url, {"replace_original": True, "text": wb.FEEDBACK_THANKS[verdict], "blocks": wb.acknowledged(blocks, verdict)}
+    )

@@ -1,0 +1,542 @@
+"""Deciding what to whisper: given a thread's record and one incoming message, the new record and what to send.
+
+Pure: no clock, no Slack, no Redis. `decide` may run twice for one event (optimistic concurrency
+between replicas), so it never has side effects; the shell (handlers/events.py) commits the record
+first and only then performs the returned actions.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot import whisper_blocks as wb
+from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
+from bot.detector import Reading, observe
+from bot.vocabulary import level_index
+
+RECOVERY_TIMER = "recovery"
+MAX_COACHED = 20
+# Flags that mean "a supervisor should be one click away".
+_HANDOFF_FLAGS = frozenset({"threat", "hate", "authority"})
+STRONG_ABUSE = 0.8  # abuse score that means abuse even without a cue aimed at "you"
+
+
+# ---- inputs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message event, already parsed: a new post, an edit, or a deletion."""
+
+    kind: str  # "post" | "edit" | "delete"
+    channel: str
+    root_ts: str
+    ts: str
+    at: float
+    user: str | None = None
+    team: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """How to tell customers from agents in this workspace."""
+
+    agents: frozenset[str] | None = None  # DEESCALATE_AGENTS resolved to user ids; None = "starter is the customer"
+    home_team: str | None = None  # our workspace; a user from another team (Slack Connect) is a customer
+    shared: bool = False  # a Slack Connect channel: our own people are the agents
+
+    def role(self, user: str, team: str | None, case: Case) -> str:
+        if self.agents is not None:
+            return "agent" if user in self.agents else "customer"
+        if team and self.home_team and team != self.home_team:
+            return "customer"
+        if self.shared:
+            return "agent"
+        return "customer" if case.customer in (None, user) else "agent"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration values the decision needs."""
+
+    cooldown: float = 120.0
+    cap: int = 6
+    supervisor_channel: str | None = None
+    quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
+
+    @classmethod
+    def from_config(cls, config: Any) -> "Settings":
+        return cls(
+            cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel
+        )
+
+
+# ---- actions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Whisper:
+    """An ephemeral suggestion to one agent, in the thread."""
+
+    channel: str
+    user: str
+    thread_ts: str
+    text: str
+    blocks: tuple[dict, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A private wording tip to the agent who wrote it."""
+
+    channel: str
+    user: str
+    thread_ts: str
+    text: str
+    blocks: tuple[dict, ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A message to the supervisor channel: a tense thread nobody has answered."""
+
+    channel: str  # where the alert goes
+    thread_channel: str
+    root_ts: str
+    level: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A short private note to an agent after a hard thread (sent at most once per hour per agent)."""
+
+    user: str
+    text: str
+    blocks: tuple[dict, ...]
+    phrase_id: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    timer: str
+    due: float
+
+
+@dataclass(frozen=True)
+class Count:
+    counters: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class NoteAgent:
+    """Remember that an agent worked this thread today (App Home lists them)."""
+
+    user: str
+    channel: str
+    root_ts: str
+    at: float
+
+
+Action = Whisper | Nudge | Alert | Recovery | Schedule | Count | NoteAgent
+
+
+@dataclass
+class _Tally:
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, n: int = 1) -> None:
+        self.counters[name] = self.counters.get(name, 0) + n
+
+
+# ---- the decision -------------------------------------------------------------------------------
+
+
+def decide(case: Case | None, msg: Incoming, roles: Roles, settings: Settings, book: Any) -> tuple[Case, tuple[Action, ...]]:
+    """The thread's new record and the actions to perform for one incoming message."""
+    case = _copy(case) if case is not None else Case.new(msg.channel, msg.root_ts, msg.at)
+    if msg.kind == "delete":
+        case.lines = [ln for ln in case.lines if ln.ts != msg.ts]
+        return case, ()
+    if not msg.user:
+        return case, ()
+    role = roles.role(msg.user, msg.team, case)
+    tally = _Tally()
+    actions: list[Action] = []
+    if role == "customer":
+        if msg.kind == "edit":
+            _customer_edit(case, msg, roles, settings, book, tally, actions)
+        else:
+            _customer_post(case, msg, settings, book, tally, actions)
+    elif msg.kind == "edit":
+        _coach(case, msg, book, tally, actions)
+    else:
+        _agent_post(case, msg, settings, book, tally, actions)
+    if case.abuse_seen and msg.kind == "post" and not case.recovery_sent:
+        # Every message pushes the "gone quiet" moment further out (ZADD moves the timer).
+        actions.append(Schedule(recovery_timer(case.channel, case.root_ts), msg.at + settings.quiet_seconds))
+    if tally.counters:
+        actions.append(Count(dict(tally.counters)))
+    return case, tuple(actions)
+
+
+def recovery_timer(channel: str, root_ts: str) -> str:
+    return f"{RECOVERY_TIMER}|{channel}|{root_ts}"
+
+
+def _copy(case: Case) -> Case:
+    # The record may be the store's cached dict and decide may run twice: never mutate what came in.
+    return replace(
+        case,
+        agents=list(case.agents), flags=list(case.flags), evidence=dict(case.evidence), lines=list(case.lines),
+        offered=list(case.offered), whispers=[dict(w) for w in case.whispers], steps=list(case.steps),
+        coached=list(case.coached), whispered_flags=list(case.whispered_flags), feedback=dict(case.feedback),
+    )
+
+
+def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally: _Tally, actions: list[Action]) -> None:
+    if case.customer is None:
+        case.customer = msg.user
+    if not msg.text.strip():
+        return  # a file without words says nothing about tension
+    before_level, before_flags = case.level, frozenset(case.flags)
+    case.prev_tension, case.prev_level, case.last_customer_ts = case.tension, case.level, msg.ts
+    reading, case.tension = observe(case.tension, msg.text)
+    case.last_customer_at = msg.at
+    case.lines = (case.lines + [Line(msg.ts, clip(msg.text), reading.level, msg.at)])[-MAX_LINES:]
+    _absorb(case, reading, msg.at, tally)
+    abusive = _abusive(reading)
+    if abusive:
+        tally.add("abuse_events")
+    _react(case, reading, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+
+
+def _customer_edit(
+    case: Case, msg: Incoming, roles: Roles, settings: Settings, book: Any, tally: _Tally, actions: list[Action]
+) -> None:
+    line = case.line(msg.ts)
+    if msg.ts != case.last_customer_ts or case.tension is None:
+        # An older message: keep its new words for the summary, but the trend has moved on.
+        if line is not None:
+            case.lines = [replace(ln, text=clip(msg.text)) if ln.ts == msg.ts else ln for ln in case.lines]
+        return
+    # The latest message: re-score it from the state before it, so the edit replaces rather than adds.
+    before_level, before_flags = case.prev_level, frozenset(case.flags)
+    reading, case.tension = observe(case.prev_tension, msg.text)
+    case.lines = [replace(ln, text=clip(msg.text), level=reading.level) if ln.ts == msg.ts else ln for ln in case.lines]
+    _absorb(case, reading, msg.at, tally)
+    abusive = _abusive(reading)
+    _react(case, reading, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+
+
+def _absorb(case: Case, reading: Reading, now: float, tally: _Tally) -> None:
+    """Fold a reading into the record: level, peak, flags, evidence, counters for firsts."""
+    if level_index(reading.level) >= level_index("tense") > level_index(case.peak_level):
+        tally.add("threads_tense")
+    case.level = reading.level
+    if level_index(reading.level) > level_index(case.peak_level):
+        case.peak_level = reading.level
+    if case.first_tense_at is None and reading.level != "calm":
+        case.first_tense_at = now
+    for flag in reading.flags:
+        if flag not in case.flags:
+            case.flags.append(flag)
+    for signal in reading.signals:
+        if signal.kind not in case.evidence:
+            tally.add(f"trigger:{signal.kind}")
+        case.evidence[signal.kind] = signal.evidence
+    if _abusive(reading):
+        case.abuse_seen = True
+
+
+def _abusive(reading: Reading) -> bool:
+    # A boundary is for insults aimed at the agent. Sharp frustration ("RIDICULOUS!!!") can carry
+    # the detector's abusive flag on a middling score; answering it with a boundary would police tone.
+    return "abuse" in reading.triggers or ("abusive" in reading.flags and reading.abuse >= STRONG_ABUSE)
+
+
+def _moment_flags(reading: Reading) -> frozenset[str]:
+    flags = frozenset(reading.flags)
+    return flags if _abusive(reading) else flags - {"abusive"}
+
+
+def _react(
+    case: Case,
+    reading: Reading,
+    before_level: str,
+    before_flags: frozenset[str],
+    abusive: bool,
+    settings: Settings,
+    book: Any,
+    now: float,
+    tally: _Tally,
+    actions: list[Action],
+) -> None:
+    """Whisper the thread's agents if this moment calls for it and restraint allows; alert if nobody is there."""
+    level_rose = level_index(reading.level) > level_index(before_level)
+    new_flags = _moment_flags(reading) - before_flags
+    step = _ladder_step(case) if abusive else 0
+    ladder_up = step > case.boundary_step
+    if not (level_rose or new_flags or abusive):
+        return
+    if not case.agents:
+        if level_index(reading.level) >= level_index("tense") and not case.alerted and settings.supervisor_channel:
+            case.alerted = True
+            tally.add("unattended_alerts")
+            why = wb.why_line(reading.level, _evidence(reading))
+            actions.append(Alert(settings.supervisor_channel, case.channel, case.root_ts, reading.level, why))
+        return
+    if case.whisper_count >= settings.cap:
+        return
+    cooling = case.last_whisper_at is not None and now - case.last_whisper_at < settings.cooldown
+    escalates = level_index(reading.level) > level_index(case.whispered_level) or bool(new_flags) or ladder_up
+    if cooling and not escalates:
+        return
+    _whisper(case, reading, level_rose, step, case.agents, book, now, tally, actions)
+
+
+def _ladder_step(case: Case) -> int:
+    """The boundary step abuse calls for now: the next one once the agent has used the current one."""
+    if case.agent_boundary >= case.boundary_step:
+        return min(3, max(case.boundary_step, case.agent_boundary) + 1)
+    return max(case.boundary_step, 1)
+
+
+def _whisper(
+    case: Case,
+    reading: Reading,
+    rising: bool,
+    step: int,
+    recipients: list[str],
+    book: Any,
+    now: float,
+    tally: _Tally,
+    actions: list[Action],
+) -> None:
+    from phrasebook import Moment, choose
+
+    moment = Moment(
+        level=reading.level,
+        rising=rising,
+        flags=_moment_flags(reading),
+        triggers=reading.triggers,
+        boundary_step=max(step - 1, 0),
+    )
+    seed = zlib.crc32(f"{case.root_ts}:{case.whisper_count}".encode())
+    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3)
+    if suggestion is None:
+        return
+    number = case.whisper_count + 1
+    handoff = _calls_for_supervisor(suggestion.kind, suggestion.step, reading)
+    why = wb.why_line(reading.level, _evidence(reading))
+    text, blocks = wb.whisper(
+        title=suggestion.title, phrases=[t for _, t in suggestion.phrases], why=why, level=reading.level,
+        channel=case.channel, root_ts=case.root_ts, number=number, handoff=handoff,
+    )
+    for agent in recipients:
+        actions.append(Whisper(case.channel, agent, case.root_ts, text, tuple(blocks), suggestion.kind))
+    ids = [pid for pid, _ in suggestion.phrases]
+    case.whisper_count = number
+    case.last_whisper_at = now
+    case.whispered_level = reading.level
+    case.whispered_flags = sorted(set(case.whispered_flags) | set(reading.flags))
+    case.offered = (case.offered + [i for i in ids if i not in case.offered])[-MAX_OFFERED:]
+    note: dict[str, Any] = {
+        "n": number, "at": now, "kind": suggestion.kind, "title": suggestion.title, "ids": ids, "level": reading.level,
+        "flags": sorted(moment.flags), "triggers": sorted(reading.triggers), "handoff": handoff,
+    }
+    if suggestion.kind == "boundary" and suggestion.step:
+        note["step"] = suggestion.step
+        case.boundary_step = max(case.boundary_step, suggestion.step)
+    case.whispers = (case.whispers + [note])[-MAX_WHISPERS:]
+    tally.add("whispers")
+    tally.add(f"whispers:{suggestion.kind}")
+
+
+def _calls_for_supervisor(kind: str, step: int | None, reading: Reading) -> bool:
+    return kind == "escalation" or step == 3 or bool(_HANDOFF_FLAGS & set(reading.flags))
+
+
+def _evidence(reading: Reading) -> list[tuple[str, str]]:
+    strongest = sorted(reading.signals, key=lambda s: -s.weight)
+    return [(s.kind, s.evidence) for s in strongest if s.evidence]
+
+
+# ---- agents ------------------------------------------------------------------------------------
+
+
+def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally: _Tally, actions: list[Action]) -> None:
+    agent = str(msg.user)
+    first_reply = agent not in case.agents
+    if first_reply:
+        case.agents.append(agent)
+        actions.append(NoteAgent(agent, case.channel, case.root_ts, msg.at))
+    case.last_agent_at = msg.at
+    step = _step_of(book, agent, msg.text, msg.at)
+    if step is not None:
+        case.steps = (case.steps + [step])[-MAX_STEPS:]
+        if step.kind == "boundary" and step.step:
+            case.agent_boundary = max(case.agent_boundary, step.step)
+            tally.add("boundary_steps")
+            tally.add(f"boundary:{agent}")
+    _coach(case, msg, book, tally, actions)
+    if first_reply and level_index(case.level) >= level_index("tense") and case.whisper_count < settings.cap:
+        # Someone finally picked up a hard thread: give them the words for where it stands now.
+        reading = _current_reading(case)
+        if reading is not None:
+            _whisper(case, reading, False, _ladder_step(case) if case.abuse_seen else 0, [agent], book, msg.at, tally, actions)
+
+
+def _current_reading(case: Case) -> Reading | None:
+    if not case.lines:
+        return None
+    from bot.detector import Signal
+
+    signals = tuple(Signal(kind, words, 1.0) for kind, words in case.evidence.items())
+    return Reading(0.0, case.level, 0.0, tuple(case.flags), signals)
+
+
+def _coach(case: Case, msg: Incoming, book: Any, tally: _Tally, actions: list[Action]) -> None:
+    from phrasebook import coach
+
+    agent = str(msg.user)
+    fresh = []
+    for finding in coach(book, msg.text):
+        key = f"{finding.rule}@{agent}"
+        if key in case.coached or any(f.rule == finding.rule for f in fresh):
+            continue
+        fresh.append(finding)
+    if not fresh:
+        return
+    case.coached = (case.coached + [f"{f.rule}@{agent}" for f in fresh])[-MAX_COACHED:]
+    text, blocks = wb.nudge([(f.matched, f.why, f.reframe) for f in fresh])
+    actions.append(Nudge(case.channel, agent, case.root_ts, text, tuple(blocks), tuple(f.rule for f in fresh)))
+    tally.add("coach_nudges")
+
+
+# What an agent's message did, for the handoff summary. Boundary steps come from the phrasebook itself.
+_STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("escalation", r"\b(supervisor|manager|team lead|escalat\w*|senior colleague|jefe|gerente)\b"),
+        ("apology", r"\b(sorry|apologi[sz]e\w*|my apologies|lo siento|disculp\w*|perd[oó]n)\b"),
+        ("offer", r"\b(refund\w*|credit|replacement|replace|discount|voucher|option\w*|I can offer|reembols\w*)\b"),
+        ("timeline", r"\b(by (tomorrow|today|monday|tuesday|wednesday|thursday|friday|end of day)|within \d+|\d+ (hours?|minutes?|days?)|eod|ma[nñ]ana)\b"),
+        ("validation", r"\b(you'?re right|fair point|makes sense|that'?s fair|tiene raz[oó]n)\b"),
+        ("empathy", r"\b(I understand|I hear you|must be (so )?frustrating|I can see why|entiendo|comprendo)\b"),
+    )
+)
+
+
+def _step_of(book: Any, agent: str, text: str, at: float) -> Step | None:
+    from phrasebook import boundary_step_used
+
+    if not text.strip():
+        return None
+    used = boundary_step_used(book, text)
+    if used is not None:
+        return Step(at, agent, "boundary", used, clip(text, MAX_STEP_TEXT))
+    for kind, pattern in _STEP_CUES:
+        if pattern.search(text):
+            return Step(at, agent, kind, None, clip(text, MAX_STEP_TEXT))
+    return None
+
+
+# ---- buttons and recovery ---------------------------------------------------------------------------
+
+
+def note_of(case: Case, number: int) -> dict | None:
+    """The record of whisper number `number` (None once it has aged out of the record)."""
+    for note in case.whispers:
+        if note.get("n") == number:
+            return note
+    return None
+
+
+def another(case: Case, number: int, book: Any) -> tuple[Case, tuple[str, list[dict]] | None]:
+    """"Another suggestion": fresh phrasings for the same moment, avoiding what was offered; the new whisper."""
+    from phrasebook import Moment, choose
+
+    note = note_of(case, number)
+    if note is None:
+        return case, None
+    case = _copy(case)
+    step = int(note.get("step", 0))
+    moment = Moment(
+        level=note["level"], rising=True, flags=frozenset(note.get("flags", ())),
+        triggers=frozenset(note.get("triggers", ())), boundary_step=max(step - 1, 0),
+    )
+    seed = zlib.crc32(f"{case.root_ts}:{number}:{len(case.offered)}".encode())
+    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3)
+    if suggestion is None:
+        return case, None
+    ids = [pid for pid, _ in suggestion.phrases]
+    case.offered = (case.offered + [i for i in ids if i not in case.offered])[-MAX_OFFERED:]
+    note = dict(note, ids=ids, title=suggestion.title)
+    case.whispers = [note if w.get("n") == number else w for w in case.whispers]
+    return case, render_note(case, note, book)
+
+
+def render_note(case: Case, note: dict, book: Any) -> tuple[str, list[dict]]:
+    """Rebuild a whisper's text and blocks from its note (ephemeral messages are re-sent, never edited)."""
+    from phrasebook import fill
+
+    phrases = [fill(p.text) for p in (book.get(i) for i in note.get("ids", ())) if p is not None]
+    evidence = [(k, case.evidence.get(k, "")) for k in note.get("triggers", ())]
+    evidence = [e for e in evidence if e[1]]
+    return wb.whisper(
+        title=note.get("title") or note.get("kind", "Suggestion").title(), phrases=phrases,
+        why=wb.why_line(note.get("level", case.level), evidence), level=note.get("level", case.level),
+        channel=case.channel, root_ts=case.root_ts, number=int(note["n"]), handoff=bool(note.get("handoff")),
+    )
+
+
+def record_feedback(case: Case, number: int, verdict: str) -> tuple[Case, bool]:
+    """Note "helpful"/"not_helpful" on a whisper; False when that whisper already has a verdict (a second click)."""
+    if verdict not in ("helpful", "not_helpful"):
+        raise ValueError(f"unknown verdict {verdict!r}")
+    note = note_of(case, number)
+    if note is not None and note.get("fb"):
+        return case, False
+    case = _copy(case)
+    case.feedback[verdict] = case.feedback.get(verdict, 0) + 1
+    if note is not None:
+        case.whispers = [dict(w, fb=verdict) if w.get("n") == number else w for w in case.whispers]
+    return case, True
+
+
+def recovery_for(case: Case, agent: str, now: float, book: Any = None) -> Recovery | None:
+    """A recovery nudge for an agent who just came through a thread with abuse; None if the thread had none.
+
+    The once-per-hour-per-agent guard is the caller's (store.once(f"recovery:{agent}", 3600)).
+    """
+    if not case.abuse_seen or not agent:
+        return None
+    if book is None:
+        from phrasebook import load_phrasebook
+
+        book = _default_book(load_phrasebook)
+    from phrasebook import fill
+
+    phrases = [p for p in book.phrases("recovery") if not p.levels or case.peak_level in p.levels]
+    if not phrases:
+        return None
+    phrase = phrases[zlib.crc32(f"{agent}:{case.root_ts}:{int(now // 3600)}".encode()) % len(phrases)]
+    text, blocks = wb.recovery(fill(phrase.text))
+    return Recovery(agent, text, tuple(blocks), phrase.id)
+
+
+_BOOK: list[Any] = []
+
+
+def _default_book(load: Any) -> Any:
+    if not _BOOK:
+        _BOOK.append(load())
+    return _BOOK[0]
