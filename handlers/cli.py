@@ -24,6 +24,18 @@ def _parser() -> argparse.ArgumentParser:
     check = book_sub.add_parser("check", help="validate a phrasebook folder (default: the built-in one)")
     check.add_argument("path", nargs="?", help="folder of TOML files extending the default phrasebook")
     check.add_argument("--language", help="check only this language of the built-in book (default: every shipped language)")
+
+    replay = sub.add_parser("replay", help="run past conversations (Slack export or JSONL) through the bot, offline")
+    replay.add_argument("path", help="a Slack export (zip or folder) or a JSONL transcript")
+    replay.add_argument("--channel", help="only this channel of an export (name or id)")
+    replay.add_argument("--since", help="only threads started after this: 7d, 12h or a date like 2024-06-01")
+    replay.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    replay.add_argument("--agents", default="", help="export user ids who are agents, comma-separated (default: "
+                        "whoever starts a thread is the customer)")
+
+    report = sub.add_parser("report", help="team figures and one row per handoff, read from the store at REDIS_URL")
+    report.add_argument("--since", default="7d", help="period to report: 7d, 30d, 12h (default: 7d)")
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     return parser
 
 
@@ -40,6 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return main_check(argv_check, sys.stdout)
     if args.command == "serve":
         return _serve(check_only=args.check)
+    if args.command == "replay":
+        from handlers.replay_cli import run as run_replay
+
+        agents = [a for a in args.agents.split(",") if a.strip()]
+        return run_replay(args.path, channel=args.channel, since=args.since, fmt=args.format, agents=agents)
+    if args.command == "report":
+        from handlers.report import run as run_report
+
+        return run_report(since=args.since, fmt=args.format)
     return 2
 
 

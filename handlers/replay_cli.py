@@ -1,0 +1,163 @@
+"""Print a replay: per thread the messages with the level after each, the whispers, where a handoff
+would have been suggested; then totals. `--format json` gives the same as one object."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sys
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import IO, Sequence
+
+from bot.config import ConfigError, load_config
+from bot.report import parse_span
+from handlers.replay import ThreadResult, replay_threads, totals
+from handlers.replay_input import ReplayInputError, load_threads
+
+PROGRESS_OVER = 50  # threads; below this a non-terminal run prints no progress at all
+_LEVEL_MARK = {"calm": " ", "uneasy": "·", "tense": "▲", "heated": "▲▲"}
+
+
+def parse_since(text: str, now: float) -> float:
+    """A cut-off time from "7d" / "12h" (before now) or a date "2024-03-01" (UTC)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp()
+    return now - parse_span(text)
+
+
+def run(
+    path: str,
+    *,
+    channel: str | None = None,
+    since: str | None = None,
+    fmt: str = "text",
+    agents: Sequence[str] = (),
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+) -> int:
+    """The `deescalate replay` command; returns the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        cutoff = parse_since(since, time.time()) if since else None
+    except ValueError as exc:
+        print(f"deescalate replay: --since: {exc}", file=err)
+        return 2
+    try:
+        config = load_config(mode="offline")
+    except ConfigError as exc:
+        print(f"deescalate replay: configuration error: {exc}", file=err)
+        return 2
+    try:
+        threads = load_threads(path, channel=channel, since=cutoff, agents=frozenset(a.strip() for a in agents if a.strip()))
+    except ReplayInputError as exc:
+        print(f"deescalate replay: {exc}", file=err)
+        return 1
+    _quiet_logs()
+    results = asyncio.run(_with_progress(config, threads, err))
+    if fmt == "json":
+        out.write(render_json(results) + "\n")
+    else:
+        out.write(render_text(results))
+    return 0
+
+
+async def _with_progress(config, threads, err):  # noqa: ANN001, ANN202
+    show = bool(threads) and (len(threads) > PROGRESS_OVER or (hasattr(err, "isatty") and err.isatty()))
+    if not show:
+        return await replay_threads(config, threads)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(file=err), transient=True,
+    ) as bar:
+        task = bar.add_task("replaying threads", total=len(threads))
+        return await replay_threads(config, threads, lambda n: bar.update(task, completed=n))
+
+
+def _quiet_logs() -> None:
+    # The embedded store warns that it is not persistent: true, and exactly what a replay wants.
+    for name in ("deescalate", "slack_bolt", "slack_sdk", "aiohttp"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clock(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(ts))
+
+
+def render_text(results: Sequence[ThreadResult]) -> str:
+    lines: list[str] = []
+    for number, result in enumerate(results, start=1):
+        thread = result.thread
+        where = f"#{thread.channel} · " if thread.channel else ""
+        flags = f" · flags: {', '.join(result.flags)}" if result.flags else ""
+        lines.append(
+            f"── Thread {number}/{len(results)}: {where}{thread.key} ({thread.source}) · "
+            f"{len(result.steps)} messages · peak {result.peak_level}{flags}"
+        )
+        width = max((len(f"{s.message.role} {s.message.user}") for s in result.steps), default=10)
+        for step in result.steps:
+            m = step.message
+            who = f"{m.role} {m.user}".ljust(width)
+            level = (step.level or "–").ljust(6)
+            mark = _LEVEL_MARK.get(step.level or "", " ").ljust(2)
+            lines.append(f"  {_clock(m.ts)}  {who}  {level} {mark} {_one_line(m.text, 90)}")
+            for whisper in step.whispers:
+                kind = f" ({whisper.kind})" if whisper.kind else ""
+                lines.append(f"      ↳ whisper to {whisper.to}{kind}: {_one_line(whisper.text, 110)}")
+                for shown in whisper.lines[1:4]:
+                    lines.append(f"          {_one_line(shown, 110)}")
+            for post in step.posts:
+                lines.append(f"      ↳ bot posted: {_one_line(post, 110)}")
+            if step.abuse_events:
+                lines.append("      ↳ abuse recorded")
+            if step.handoff_suggested:
+                lines.append("      ↳ a handoff to a supervisor would be suggested here")
+        lines.append("")
+    t = totals(results)
+    lines.append(
+        f"Totals: {t.threads} threads, {t.messages} messages · {t.flagged} flagged (reached tense or heated) · "
+        f"{t.whispers} whispers ({t.whispers_per_thread:g} per thread) · {t.abuse_events} abuse events · "
+        f"{t.handoff_suggestions} handoff suggestions"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: Sequence[ThreadResult]) -> str:
+    threads = []
+    for result in results:
+        thread = result.thread
+        threads.append(
+            {
+                "source": thread.source,
+                "channel": thread.channel,
+                "thread": thread.key,
+                "peak_level": result.peak_level,
+                "flagged": result.flagged,
+                "flags": result.flags,
+                "boundary_step": result.boundary_step,
+                "messages": [
+                    {
+                        **asdict(step.message),
+                        "level": step.level,
+                        "whispers": [asdict(w) for w in step.whispers],
+                        "posts": step.posts,
+                        "abuse_events": step.abuse_events,
+                        "handoff_suggested": step.handoff_suggested,
+                    }
+                    for step in result.steps
+                ],
+            }
+        )
+    return json.dumps({"threads": threads, "totals": asdict(totals(results))}, indent=2, ensure_ascii=False)
