@@ -159,7 +159,7 @@ _EXTENSION = re.compile(r"\s*,?\s*(?:ext(?:ension)?\.?|x|#)\s*\d{1,6}(?!\d)", re
 # A bare number right after one of these words is an identifier the customer is quoting, not a phone.
 _ID_CONTEXT = re.compile(
     r"(?i)(?:\b(?:order|invoice|ticket|ref|reference|tracking|case|account|acct|sku|transaction|txn"
-    r"|confirmation|booking|serial|id|po)s?\b[\s:#.-]*(?:no\.?|num(?:ber)?|id)?[\s:#.-]*|#\s*)$"
+    r"|confirmation|booking|serial|id|po)s?\b[\s:#.-]*(?:no\.?|num(?:ber)?|id)?[\s:#.-]*(?:(?:is|was|=)\s*)?|#\s*)$"
 )
 
 
@@ -214,11 +214,11 @@ def _groups(run: re.Match[str]) -> list[_Group]:
     return out
 
 
-def _card_end(groups: list[_Group], i: int) -> int | None:
-    """End of the longest Luhn-valid card starting at group i, in a grouping cards are written in."""
+def _card_ends(groups: list[_Group], i: int) -> list[int]:
+    """Ends of the Luhn-valid cards starting at group i, in the groupings cards are written in."""
     first = groups[i]
     if first.paren or first.plus:
-        return None
+        return []
     size = len(first.digits)
     ends = []
     if 13 <= size <= 19:
@@ -237,85 +237,110 @@ def _card_end(groups: list[_Group], i: int) -> int | None:
         lens = [len(g.digits) for g in groups[i + 1 : i + 3]]
         if lens in ([6, 5], [6, 4]) and not any(g.paren for g in groups[i + 1 : i + 3]):
             ends.append(i + 3)  # Amex 4-6-5, Diners 4-6-4
-    for j in sorted(ends, reverse=True):
-        if _luhn("".join(g.digits for g in groups[i:j])):
-            return j
-    return None
+    return [j for j in ends if _luhn("".join(g.digits for g in groups[i:j]))]
 
 
-def _phone_end(text: str, groups: list[_Group], i: int) -> int | None:
-    """End of the longest phone number starting at group i, or None."""
+def _phone_ends(text: str, groups: list[_Group], i: int) -> list[int]:
+    """Ends of the phone numbers that can start at group i."""
     first = groups[i]
     d0 = first.digits
     if first.plus or (d0.startswith("00") and d0.strip("0") and not first.paren):
-        count, best = (-2 if d0.startswith("00") else 0), None  # international: 8 to 15 digits
+        count, ends = (-2 if d0.startswith("00") else 0), []  # international: 8 to 15 digits
         for j in range(i, len(groups)):
+            if j > i + 1 and groups[j].paren:
+                break  # a bracket only ever holds a country or area code; later on it starts a new number
             if j > i and groups[j].paren and groups[j].digits == "0":
                 continue  # the "(0)" trunk prefix in "+44 (0)20 …"
             count += len(groups[j].digits)
             if count > 15:
                 break
             if count >= 8:
-                best = j + 1
-        return best
+                ends.append(j + 1)
+        return ends
     window = groups[i : i + 5]
     lens = [len(g.digits) for g in window]
+    ends = []
     if d0 == "1" and lens[1:4] == [3, 3, 4]:
-        return i + 4  # 1-800-555-0199
+        ends.append(i + 4)  # 1-800-555-0199
     if lens[:3] == [3, 3, 4]:
-        return i + 3  # (555) 123-4567, 555.123.4567
+        ends.append(i + 3)  # (555) 123-4567, 555.123.4567
     if d0[0] == "0" and d0[:2] != "00" and lens[:3] != [2, 2, 4]:  # national trunk 0; not DD.MM.YYYY
-        total, best = 0, None
+        total = 0
         for j, size in enumerate(lens):
-            if size < 2 or total + size > 12:
+            if size < 2 or total + size > 12 or (j and window[j].paren):
                 break
             total += size
             if total >= 9 and j > 0:
-                best = i + j + 1
-        if best:
-            return best
+                ends.append(i + j + 1)
     if d0[0] in "23456789":  # ten digits in groups of three or more: 555 1234567, 98765 43210
         total = 0
         for j, size in enumerate(lens):
-            if size < 3 or total + size > 10:
+            if size < 3 or total + size > 10 or (j and window[j].paren):
                 break
             total += size
             if total == 10 and j > 0:
-                return i + j + 1
+                ends.append(i + j + 1)
     if first.paren:
-        return None
-    end = None
+        return ends
+    loose = []
     if lens[:2] == [3, 4] and d0[0] in "23456789" and text[first.end : window[1].start] in ("-", "."):
-        end = i + 2  # 555-0199
+        loose.append(i + 2)  # 555-0199
     size = len(d0)
     bare_nanp = (size == 10 and d0[0] in "23456789") or (size == 11 and d0[0] == "1" and d0[1] in "23456789")
     if bare_nanp or (d0[0] == "0" and d0[1:2] != "0" and 10 <= size <= 12):
-        end = i + 1
+        loose.append(i + 1)
     # Short or unformatted numbers are phones only when no "order #" stands in front of them.
-    if end is not None and _ID_CONTEXT.search(text, max(0, first.start - 40), first.start):
-        return None
-    return end
+    if loose and not _ID_CONTEXT.search(text, max(0, first.start - 40), first.start):
+        ends += loose
+    return ends
+
+
+def _segment(text: str, groups: list[_Group], first: int) -> Iterator[tuple[int, int, str]]:
+    """Split a run of digit groups into cards and phones covering as many digits as possible.
+
+    People write numbers next to each other ("+44 20 7946 0958 555 123 4567"), so the longest
+    match at each point can swallow the head of the next number and leak its tail; choosing the
+    cover from the right end (dynamic programming, a few candidates per group) avoids that.
+    """
+    n = len(groups)
+    best = [(0, 0)] * (n + 1)  # (digits covered, -windows) from group i to the end
+    choice: list[tuple[int, str] | None] = [None] * (n + 1)
+    for i in range(n - 1, first - 1, -1):
+        best[i], choice[i] = best[i + 1], None
+        candidates = [(j, "[card]") for j in _card_ends(groups, i)]
+        candidates += [(j, "[phone]") for j in _phone_ends(text, groups, i)]
+        for j, token in candidates:
+            covered = sum(len(g.digits) for g in groups[i:j])
+            score = (best[j][0] + covered, best[j][1] - 1)
+            if score > best[i]:
+                best[i], choice[i] = score, (j, token)
+    i = first
+    while i < n:
+        picked = choice[i]
+        if picked is None:
+            i += 1
+            continue
+        j, token = picked
+        yield i, j, token
+        i = j
 
 
 def _number_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    consumed = 0  # a phone extension can reach into the next run
     for run in _RUN.finditer(text):
         if run.end() - run.start() < 7:
             continue  # too short to hold the shortest number we redact (555-0199)
         groups = _groups(run)
-        i = 0
-        while i < len(groups):
-            end, token = _card_end(groups, i), "[card]"
-            if end is None:
-                end, token = _phone_end(text, groups, i), "[phone]"
-            if end is None:
-                i += 1
-                continue
+        first = 0
+        while first < len(groups) and groups[first].start < consumed:
+            first += 1
+        for i, j, token in _segment(text, groups, first):
             start = run.start() if i == 0 else groups[i].start
-            stop = groups[end - 1].end
-            if token == "[phone]" and (ext := _EXTENSION.match(text, stop)):
+            stop = groups[j - 1].end
+            if token == "[phone]" and j == len(groups) and (ext := _EXTENSION.match(text, stop)):
                 stop = ext.end()
             yield start, stop, token
-            i = end
+            consumed = stop
 
 
 def _splice(text: str, spans: Iterator[tuple[int, int, str]]) -> str:
