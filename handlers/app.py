@@ -26,6 +26,9 @@ SURFACES = ("events", "actions", "handoffs", "commands", "shortcuts", "views", "
 
 T = TypeVar("T")
 
+# The longest a Redis call may delay an acknowledgement (Slack gives up, and retries, after 3 s).
+ACK_STORE_TIMEOUT = 0.5
+
 
 @dataclass
 class Runtime:
@@ -43,6 +46,8 @@ class Runtime:
     def spawn(self, work: Awaitable[Any], name: str) -> asyncio.Task:
         """Run slow work after the ack, keeping a reference so it is not garbage-collected mid-flight."""
         task = asyncio.ensure_future(self._guarded(work, name))
+        task.set_name(name)  # the harness's settle() tells endless "loop:" tasks apart by name
+        task.set_name(name)  # so tests and debuggers can tell the long-lived "loop:" tasks apart
         self.background.add(task)
         task.add_done_callback(self.background.discard)
         return task
@@ -51,11 +56,14 @@ class Runtime:
         started = time.perf_counter()
         try:
             await work
-        except Exception:
+        except Exception as exc:
             self.metrics.errors.labels(handler=name).inc()
             if _is_store_error():
+                # While Redis is away every message fails the same way: one line each, no traceback.
                 self.metrics.store_errors.inc()
-            log.exception("%s failed", name)
+                log.error("%s failed: store unavailable (%s: %s)", name, type(exc).__name__, exc)
+            else:
+                log.exception("%s failed", name)
         finally:
             self.metrics.latency.labels(handler=name).observe(time.perf_counter() - started)
 
@@ -151,7 +159,8 @@ def _count_and_dedupe(runtime: Runtime) -> Callable[..., Awaitable[Any]]:
         # Message events de-duplicate inside their thread's commit (one round trip); the rest here.
         if event is not None and event.get("type") != "message" and body.get("event_id"):
             try:
-                first = await runtime.store.first_delivery(str(body["event_id"]))
+                # Bounded: this runs before the ack, and a hung Redis must not hold Slack past 3 s.
+                first = await asyncio.wait_for(runtime.store.first_delivery(str(body["event_id"])), ACK_STORE_TIMEOUT)
             except Exception:
                 runtime.metrics.store_errors.inc()
                 first = True  # better to risk a repeat than to drop work while Redis is away
