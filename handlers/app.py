@@ -46,7 +46,6 @@ class Runtime:
     def spawn(self, work: Awaitable[Any], name: str) -> asyncio.Task:
         """Run slow work after the ack, keeping a reference so it is not garbage-collected mid-flight."""
         task = asyncio.ensure_future(self._guarded(work, name))
-        task.set_name(name)  # the harness's settle() tells endless "loop:" tasks apart by name
         task.set_name(name)  # so tests and debuggers can tell the long-lived "loop:" tasks apart
         self.background.add(task)
         task.add_done_callback(self.background.discard)
