@@ -35,15 +35,21 @@ _ASKS = (
         r"(?i)\bi\s+(?:(?:just|really|only|simply|still|honestly|actually|now)\s+)*"
         r"(?:want|need|expect|demand|require|deserve)\s+" + _WHAT
     ),
-    re.compile(r"(?i)\bi(?:'m|\s+am)\s+(?:(?:just|only|simply)\s+)?(?:asking\s+for|requesting|demanding)\s+" + _WHAT),
-    re.compile(r"(?i)\bi(?:'d|\s+would)\s+(?:(?:really|just|much\s+rather)\s+)?(?:like|love|prefer|appreciate)\s+" + _WHAT),
+    re.compile(
+        r"(?i)\bi(?:'m|\s+am)\s+(?:(?:just|only|simply)\s+)?(?:asking\s+for|requesting|demanding)\s+" + _WHAT
+    ),
+    re.compile(
+        r"(?i)\bi(?:'d|\s+would)\s+(?:(?:really|just|much\s+rather)\s+)?(?:like|love|prefer|appreciate)\s+" + _WHAT
+    ),
     # can you refund me …, could someone call me …, can I get a refund …
     re.compile(
         r"(?i)\b(?:can|could|would|will|may)\s+(?:you|someone|somebody|anyone|i)\s+(?:(?:please|just|kindly)\s+)*"
         rf"(?P<what>(?:{_ACTIONS})\b[^.!?;\n]*)"
     ),
     # a sentence that starts with the request: "Cancel my account.", "Please just refund me."
-    re.compile(rf"(?i)^\s*(?:(?:please|pls|just|kindly|so|now|ok|okay|then)[\s,]+)*(?P<what>(?:{_ACTIONS})\b[^.!?;\n]*)"),
+    re.compile(
+        rf"(?i)^\s*(?:(?:please|pls|just|kindly|so|now|ok|okay|then)[\s,]+)*(?P<what>(?:{_ACTIONS})\b[^.!?;\n]*)"
+    ),
 )
 # Words in front of a match that make it a question or a condition, not a request ("if I want a refund").
 _NOT_A_REQUEST = re.compile(r"(?i)\b(?:do|does|did|if|whether|unless|when|why|should|not|never|how)\s+$")
@@ -94,7 +100,7 @@ def _requests(message: str) -> list[tuple[int, str]]:
 
 
 def wanted_outcome(messages: Sequence[str]) -> str | None:
-    """The outcome the customer asked for ("a refund", "my order by Friday"), latest request first; None if never said."""
+    """The outcome the customer asked for ("a refund", "my order by Friday"), the latest request; None if none."""
     for message in reversed(messages):
         found = _requests(message)
         if found:
