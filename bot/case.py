@@ -76,6 +76,7 @@ class Case:
     whispered_flags: list[str] = field(default_factory=list)  # flags a whisper has answered
     agent_boundary: int = 0  # highest boundary step an agent has used in the thread
     feedback: dict[str, int] = field(default_factory=dict)  # {"helpful": n, "not_helpful": n}
+    external: bool = False  # a user from another team posted (Slack Connect): our own people are agents
     recovery_sent: bool = False  # the "gone quiet" recovery nudge went out for this thread
 
     def to_dict(self) -> dict:

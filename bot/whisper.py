@@ -40,6 +40,7 @@ class Incoming:
     user: str | None = None
     team: str | None = None
     text: str = ""
+    starter: str | None = None  # who posted the thread's root (Slack's parent_user_id), when known
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,18 @@ class Roles:
     home_team: str | None = None  # our workspace; a user from another team (Slack Connect) is a customer
     shared: bool = False  # a Slack Connect channel: our own people are the agents
 
-    def role(self, user: str, team: str | None, case: Case) -> str:
+    def external(self, team: str | None) -> bool:
+        return bool(team and self.home_team and team != self.home_team)
+
+    def role(self, user: str, team: str | None, case: Case, starter: str | None = None) -> str:
         if self.agents is not None:
             return "agent" if user in self.agents else "customer"
-        if team and self.home_team and team != self.home_team:
+        if self.external(team):
             return "customer"
-        if self.shared:
+        if self.shared or case.external:
             return "agent"
-        return "customer" if case.customer in (None, user) else "agent"
+        # Events of one thread may be handled out of order: the root's author, when Slack names it, wins.
+        return "customer" if user == (case.customer or starter or user) else "agent"
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,11 @@ def decide(case: Case | None, msg: Incoming, roles: Roles, settings: Settings, b
         return case, ()
     if not msg.user:
         return case, ()
-    role = roles.role(msg.user, msg.team, case)
+    if roles.agents is None and roles.external(msg.team) and not case.external:
+        _met_an_outsider(case, msg.user)
+    role = roles.role(msg.user, msg.team, case, msg.starter)
+    if case.customer is None and role == "agent" and roles.agents is None and not roles.shared and msg.starter:
+        case.customer = msg.starter
     tally = _Tally()
     actions: list[Action] = []
     if role == "customer":
@@ -185,6 +194,15 @@ def decide(case: Case | None, msg: Incoming, roles: Roles, settings: Settings, b
     if tally.counters:
         actions.append(Count(dict(tally.counters)))
     return case, tuple(actions)
+
+
+def _met_an_outsider(case: Case, user: str) -> None:
+    """A user from another team posted: this is a Slack Connect thread, and our own people are its agents."""
+    case.external = True
+    former = case.customer
+    case.customer = user
+    if former and former != user and former not in case.agents:
+        case.agents.insert(0, former)  # the thread's starter was one of ours after all
 
 
 def recovery_timer(channel: str, root_ts: str) -> str:

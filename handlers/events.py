@@ -37,6 +37,7 @@ RECOVERY_EVERY_SECONDS = 3600
 
 # Resolved agent user groups per runtime: (expires at, members). Saves a Redis trip per message.
 _agents_memo: dict[int, tuple[float, frozenset[str] | None]] = {}
+_agents_lock: dict[int, asyncio.Lock] = {}
 
 
 def register(app: Any, runtime: Any) -> None:
@@ -72,9 +73,11 @@ def parse(body: dict, config: Any, now: float) -> Incoming | None:
         )
     if subtype not in CONTENT_SUBTYPES or _from_bot(event, body) or not event.get("user") or not event.get("ts"):
         return None
+    root_ts = event.get("thread_ts") or event["ts"]
+    starter = event["user"] if root_ts == event["ts"] else event.get("parent_user_id")
     return Incoming(
-        "post", channel, event.get("thread_ts") or event["ts"], event["ts"], now,
-        event["user"], event.get("user_team") or event.get("team"), event.get("text") or "",
+        "post", channel, root_ts, event["ts"], now,
+        event["user"], event.get("user_team") or event.get("team"), event.get("text") or "", starter,
     )
 
 
@@ -130,10 +133,19 @@ async def roles_for(runtime: Any, body: dict) -> Roles:
 
 
 async def _group_members(runtime: Any, group: str) -> frozenset[str] | None:
-    now = runtime.clock()
     memo = _agents_memo.get(id(runtime))
-    if memo is not None and memo[0] > now:
+    if memo is not None and memo[0] > runtime.clock():
         return memo[1]
+    # A burst of first messages waits for one lookup instead of asking Slack once each.
+    async with _agents_lock.setdefault(id(runtime), asyncio.Lock()):
+        memo = _agents_memo.get(id(runtime))
+        if memo is not None and memo[0] > runtime.clock():
+            return memo[1]
+        return await _look_up_group(runtime, group)
+
+
+async def _look_up_group(runtime: Any, group: str) -> frozenset[str] | None:
+    now = runtime.clock()
     name = f"agents:{group}"
     cached = await runtime.store.cached(name)
     if cached is not None:

@@ -378,3 +378,19 @@ def test_recovery_only_after_abuse():
     recovery = recovery_for(hard.case, AGENT, hard.now, BOOK)
     assert recovery is not None and recovery.user == AGENT
     assert BOOK.get(recovery.phrase_id).kind == "recovery"
+
+
+def test_a_reply_handled_before_its_root_still_knows_who_the_customer_is():
+    early = Incoming("post", "C1", ROOT, "2.0", 2.0, AGENT, "T1", "Hi, I'm on it.", starter=CUSTOMER)
+    case, _ = decide(None, early, Roles(), Settings(), BOOK)
+    root = Incoming("post", "C1", ROOT, ROOT, 1.0, CUSTOMER, "T1", CALM[0], starter=CUSTOMER)
+    case, _ = decide(case, root, Roles(), Settings(), BOOK)
+    assert case.customer == CUSTOMER and case.agents == [AGENT]
+
+
+def test_an_outsider_turns_the_thread_into_a_slack_connect_one_even_without_the_envelope_flag():
+    thread = Thread(Roles(home_team="T1"))
+    thread.say(AGENT, "Welcome! Ask us anything here.")  # by the starter rule, first read as the customer
+    thread.say("UEXT", TENSE, team="TOTHER")
+    assert thread.case.customer == "UEXT" and thread.case.agents == [AGENT] and thread.case.external
+    assert [w.user for w in whispers(thread.actions)] == [AGENT]
