@@ -17,7 +17,7 @@ from importlib import resources
 from itertools import repeat
 
 from bot import detector_lexicon as lex
-from bot.detector_text import DROP, analyse, register_star_words
+from bot.detector_text import DROP, read_tokens, register_star_words
 from bot.vocabulary import FLAGS, LEVELS, TRIGGERS
 
 # Level boundaries on `tension`: calm < 0.3 <= uneasy < 0.5 <= tense < 0.8 <= heated.
@@ -84,6 +84,7 @@ def _logit(p: float) -> float:
 
 _NEUTRAL_LOGIT = _logit(_NEUTRAL_TENSION)
 _CALM_LOGIT = _logit(_BOUNDS[0])
+_ABUSIVE_LOGIT = _logit(ABUSIVE_AT)
 
 
 def _sigmoid(x: float) -> float:
@@ -123,9 +124,32 @@ for _kind, _table in (
             _WORD_CUES["neg_" + _w] = _WORD_CUES.get("neg_" + _w, ()) + ((_kind, _s),)
 _HARM_WORDS = frozenset(lex.PROFANITY) | frozenset(lex.INSULT_NOUNS) | frozenset(lex.INSULT_ADJECTIVES) | lex.SLURS
 _CUE_WORDS = frozenset(_WORD_CUES) | _HARM_WORDS | frozenset(lex.PHRASES)
-_KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WORDS | _VOCABULARY
+_PHRASES = lex.PHRASES
+_KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WORDS | _VOCABULARY | DROP
 register_star_words(lex.KNOWN_WORDS)
 assert {kind for cues in _WORD_CUES.values() for kind, _ in cues} <= TRIGGERS
+
+# One merged index, token -> (anger weight, offense weight, is a cue word), so a message costs one
+# set intersection plus one lookup per token that matters; everything else is never touched.
+_INDEX: dict[str, tuple[float, float, bool]] = {
+    t: (_ANGER.weights.get(t, 0.0), _OFFENSE.weights.get(t, 0.0), t in _CUE_WORDS)
+    for t in (frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | _CUE_WORDS) - DROP
+}
+_INDEXED = frozenset(_INDEX)
+# Whether the volume reader can find anything: ASCII text is mapped to its shape in one C-level
+# pass (capital -> "U", ! and ? -> "!"), so "two capitals or two marks in a row" is a substring test.
+_SHAPE = bytes.maketrans(
+    bytes(range(128)), bytes(85 if 65 <= c <= 90 else 33 if c in (33, 63) else 32 for c in range(128))
+)
+_LOUD_RE = re.compile(r"[!?][!?]|[^\W\d_a-z]{2}")
+
+
+def _may_be_loud(text: str) -> bool:
+    if text.isascii():
+        shape = text.encode().translate(_SHAPE)
+        return b"UU" in shape or b"!!" in shape
+    return _LOUD_RE.search(text) is not None
+
 
 _PUNCT_RUN_RE = re.compile(r"[!?][!?1]+")
 _MONEY_RE = re.compile(r"[$€£]\s?(\d[\d,]{2,})|\b(\d[\d,]{2,})\s?(?:dollars|euros|pounds|usd|eur|gbp)\b")
@@ -140,70 +164,90 @@ def score(text: str) -> Reading:
     extra: tuple[tuple[str, str, float], ...] = ()
     if len(text) <= 12 and text.strip(" .!").lower() in lex.DISMISSIVE:
         extra = (("terse", text.strip(), 0.2),)
-    return _read(text, extra)[0]
+    return _read(text, extra)
 
 
-def _read(text: str, extra: tuple[tuple[str, str, float], ...]) -> tuple[Reading, list[str]]:
-    """Score a message plus cues found from thread context; also return its tokens."""
+def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple | None = None) -> Reading:
+    """Score a message plus cues found from thread context."""
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    toks, stretched = analyse(text, _KNOWN) if text else ([], [])
-    cues: list[tuple[str, str, float]] = list(extra)
-    uniq = set(toks)
-    uniq -= DROP
-    s_anger = sum(map(_ANGER.weights.get, uniq, repeat(0.0)))
-    s_offense = sum(map(_OFFENSE.weights.get, uniq, repeat(0.0)))
+    toks, stretched, uniq = analysed or read_tokens(text, _KNOWN)
+    s_anger = s_offense = 0.0
+    has_cue = False
+    hits = _INDEXED.intersection(uniq)
+    for tok in hits:
+        a, o, c = _INDEX[tok]
+        s_anger += a
+        s_offense += o
+        has_cue |= c
+    cues: list[tuple[str, str, float]] = list(extra) if extra else []
     object_swearing = False
-    hits = _CUE_WORDS.intersection(uniq)
-    if hits:
-        object_swearing = _find_cues(text, toks, hits, cues)
-    if text:
+    if has_cue:
+        object_swearing = _find_cues(text, toks, _CUE_WORDS.intersection(hits), cues)
+    if stretched or _may_be_loud(text):
         _find_volume(text, stretched, cues)
     if "$" in text or "€" in text or "£" in text or "dollar" in text or "euro" in text or "pound" in text:
         _find_money(text, cues)
 
-    kinds = _combine(cues) if cues else {}
-    t_learned = t_logit = _ANGER.to_logit(s_anger)
-    if kinds and t_logit < _NEUTRAL_LOGIT - 1.0:
-        # Tweet-learned calm words ("broken" hearts) must not cancel the support cues found.
-        t_logit = _NEUTRAL_LOGIT - 1.0
-    a_logit = _OFFENSE.to_logit(s_offense)
-    for kind, (_, w) in kinds.items():
-        t_logit += _TENSION_GAIN.get(kind, _DEFAULT_GAIN) * w
-        a_logit += _ABUSE_GAIN.get(kind, 0.0) * w
+    t_learned = t_logit = _NEUTRAL_LOGIT + s_anger * _ANGER.gain
+    a_logit = _NEUTRAL_LOGIT + s_offense * _OFFENSE.gain
+    if not cues:
+        if t_learned <= _CALM_LOGIT and a_logit < _ABUSIVE_LOGIT:
+            # The common case: nothing to explain, so no signals, flags or merging to build.
+            tension = int(_sigmoid(t_logit) * 1000 + 0.5) / 1000  # round(x, 3) for x >= 0, cheaper
+            return Reading(tension, "calm" if tension < _BOUNDS[0] else level_for(tension), int(_sigmoid(a_logit) * 1000 + 0.5) / 1000, (), ())
+        kinds = {}
+    else:
+        kinds = _combine(cues)
+        if t_logit < _NEUTRAL_LOGIT - 1.0:
+            # Tweet-learned calm words ("broken" hearts) must not cancel the support cues found.
+            t_logit = _NEUTRAL_LOGIT - 1.0
+        for kind, (_, w) in kinds.items():
+            t_logit += _TENSION_GAIN.get(kind, _DEFAULT_GAIN) * w
+            a_logit += _ABUSE_GAIN.get(kind, 0.0) * w
     tension = _sigmoid(t_logit)
     abuse = _sigmoid(a_logit)
     if object_swearing and not kinds.keys() & {"abuse", "threat", "hate"}:
         # "this f***ing app" is swearing about a thing, not abuse of the agent.
         abuse = min(abuse, ABUSIVE_AT - 0.05)
     if t_learned > _CALM_LOGIT and "frustration" not in kinds:
-        words = _top_words(uniq, _ANGER.weights)
+        words = _top_words(hits)
         if words:
             kinds["frustration"] = (", ".join(words), round(_sigmoid(t_learned), 2))
 
-    flags = set()
-    for kind in kinds:
-        if kind in _FLAG_OF:
-            flags.add(_FLAG_OF[kind])
-    if kinds.get("compensation", ("", 0.0))[1] >= 0.6:
-        flags.add("authority")  # a demand beyond what an agent may grant
+    if not kinds:
+        tension = round(tension, 3)
+        flags: tuple[str, ...] = ()
+        if abuse >= ABUSIVE_AT:
+            flags, tension = ("abusive",), max(tension, 0.6)
+        return Reading(tension, level_for(tension), round(abuse, 3), flags, ())
+    flag_set = {_FLAG_OF[kind] for kind in kinds if kind in _FLAG_OF}
+    if "compensation" in kinds and kinds["compensation"][1] >= 0.6:
+        flag_set.add("authority")  # a demand beyond what an agent may grant
     if abuse >= ABUSIVE_AT:
-        flags.add("abusive")
+        flag_set.add("abusive")
         tension = max(tension, 0.6)
-    if "threat" in flags or "hate" in flags:
+    if "threat" in flag_set or "hate" in flag_set:
         tension = max(tension, 0.9)
         abuse = max(abuse, 0.9)
-        flags.add("abusive")
-    signals = tuple(Signal(k, ev, w) for k, (ev, w) in sorted(kinds.items(), key=lambda kv: -kv[1][1]))
+        flag_set.add("abusive")
+    if len(kinds) == 1:
+        ((k, (ev, w)),) = kinds.items()
+        signals: tuple[Signal, ...] = (Signal(k, ev, w),)
+    else:
+        signals = tuple(Signal(k, ev, w) for k, (ev, w) in sorted(kinds.items(), key=_strength))
     tension = round(tension, 3)  # the level is read from the value reported, so the two always agree
-    reading = Reading(
+    return Reading(
         tension=tension,
         level=level_for(tension),
         abuse=round(abuse, 3),
-        flags=tuple(f for f in FLAGS if f in flags),
+        flags=tuple(f for f in FLAGS if f in flag_set) if flag_set else (),
         signals=signals,
     )
-    return reading, toks
+
+
+def _strength(item: tuple[str, tuple[str, float]]) -> float:
+    return -item[1][1]
 
 
 def level_for(tension: float) -> str:
@@ -214,9 +258,10 @@ def level_for(tension: float) -> str:
     return LEVELS[-1]
 
 
-def _top_words(uniq: set[str], weights: dict[str, float], n: int = 3) -> list[str]:
-    scored = sorted((w, t) for t in uniq if (w := weights.get(t, 0.0)) > 0.0)
-    return [t.replace("neg_", "not ") for _, t in scored[-n:][::-1]]
+def _top_words(hits: set[str] | frozenset[str], n: int = 3) -> list[str]:
+    scored = [(w, t) for t in hits if (w := _INDEX[t][0]) > 0.0]
+    scored.sort(reverse=True)
+    return [t.replace("neg_", "not ") if t[0] == "n" else t for _, t in scored[:n]]
 
 
 def _combine(cues: list[tuple[str, str, float]]) -> dict[str, tuple[str, float]]:
@@ -244,7 +289,7 @@ def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str,
     for word in hits:
         for kind, w in _WORD_CUES.get(word, ()):
             cues.append((kind, word.replace("neg_", "no "), w))
-        for phrase in lex.PHRASES.get(word, ()):
+        for phrase in _PHRASES.get(word, ()):
             m = _search_near(phrase.pattern, joined, word)
             if m:
                 cues.append((phrase.kind, _readable(m), phrase.weight))
@@ -421,8 +466,11 @@ def observe(state: ThreadTension | None, text: str, speaker: str = "customer") -
     state = state or ThreadTension()
     if speaker != "customer":
         # Agents' words are read (for coaching) but never move the customer's trend.
-        return _read(text, ())[0], ThreadTension.from_dict(state.to_dict())
-    probe = analyse(text, _KNOWN)[0] if text else []
+        return _read(text, ()), ThreadTension.from_dict(state.to_dict())
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    analysed = read_tokens(text, _KNOWN)
+    probe = analysed[0]
     fp = _fingerprint(probe)
     extra: list[tuple[str, str, float]] = []
     is_question = "?" in text or (bool(probe) and probe[0] in _QUESTION_WORDS)
@@ -433,7 +481,7 @@ def observe(state: ThreadTension | None, text: str, speaker: str = "customer") -
         before = sum(state.lengths) / len(state.lengths)
         if before >= 10 or set(probe) & lex.TERSE_WORDS:
             extra.append(("terse", _clip(text), 0.35 if before >= 10 else 0.2))
-    reading, _ = _read(text, tuple(extra))
+    reading = _read(text, tuple(extra), analysed)
 
     ewma = reading.tension if state.messages == 0 else _EWMA_NEW * reading.tension + (1 - _EWMA_NEW) * state.ewma
     rise = 0.0 if state.messages == 0 else 0.5 * state.rise + (ewma - state.ewma)

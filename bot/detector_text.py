@@ -67,9 +67,12 @@ def register_star_words(words: set[str] | frozenset[str]) -> None:
     _STAR_CANDIDATES.update({k: tuple(sorted(v)) for k, v in index.items()})
 
 
-# ASCII text splits with one translate + split (much faster than a regex); other text uses the regex.
-_SPLIT_TABLE = str.maketrans(
-    {c: (" | " if c in ".,;:!?" else " ") for c in map(chr, range(128)) if not (c.isalnum() or c in "_*@$'")}
+# ASCII text splits with one bytes.translate (1:1, so CPython's fast path) + split: sentence
+# punctuation becomes "|" (widened to its own token by one replace), other symbols become spaces.
+_KEEP = set("abcdefghijklmnopqrstuvwxyz0123456789_*@$'")
+_BYTE_TABLE = bytes.maketrans(
+    bytes(range(128)),
+    bytes(c if chr(c) in _KEEP else (ord(BREAK) if chr(c) in ".,;:!?|" else 32) for c in range(128)),
 )
 _NEEDS_FIX_RE = re.compile(r"([^\W\d_])\1\1|[*@$0-9']")
 NEGATORS = frozenset(
@@ -90,35 +93,48 @@ def tokens(text: str, known: frozenset[str] | set[str] | dict) -> list[str]:
 
 def analyse(text: str, known: frozenset[str] | set[str] | dict) -> tuple[list[str], list[str]]:
     """The tokens, and the words that were written elongated ("sooooo") as typed."""
+    toks, stretched, _ = read_tokens(text, known)
+    return toks, stretched
+
+
+def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str], list[str], set[str]]:
+    """The tokens, the elongated words as typed, and the set of distinct tokens (built once, reused)."""
     lower = text.lower()
     if "http" in lower or "www." in lower:
         lower = _URL_RE.sub(" ", lower)
     if lower.isascii():
-        toks = lower.translate(_SPLIT_TABLE).split()
+        toks = lower.encode().translate(_BYTE_TABLE).decode().replace(BREAK, " | ").split()
     else:
         toks = [BREAK if t in ".,;:!?" else t for t in _TOKEN_RE.findall(lower)]
+    uniq = set(toks)
     fixes = {}
     stretched = []
-    for tok in set(toks).difference(known):
-        if _NEEDS_FIX_RE.search(tok) is not None:
-            if _ELONG3_RE.search(tok) is not None and not tok.isdigit() and not tok.startswith("www"):
-                stretched.append(tok)
-            fixed = _fix(tok, known)
-            if fixed != tok:
-                fixes[tok] = fixed
-    if fixes:
-        toks = [fixes.get(t, t) for t in toks]
-    if not NEGATORS.isdisjoint(toks):
+    unknown = uniq.difference(known)
+    # One search over all unknown words decides whether any of them needs the per-word repair.
+    if unknown and _NEEDS_FIX_RE.search(" ".join(unknown)) is not None:
+        for tok in unknown:
+            if _NEEDS_FIX_RE.search(tok) is not None:
+                if _ELONG3_RE.search(tok) is not None and not tok.isdigit() and not tok.startswith("www"):
+                    stretched.append(tok)
+                fixed = _fix(tok, known)
+                if fixed != tok:
+                    fixes[tok] = fixed
+        if fixes:
+            toks = [fixes.get(t, t) for t in toks]
+            uniq = set(toks)
+        stretched.sort()
+    if not NEGATORS.isdisjoint(uniq):
         toks = _mark_negation(toks)
-    return toks, sorted(stretched)
+        uniq = set(toks)
+    return toks, stretched, uniq
 
 
 def _mark_negation(toks: list[str]) -> list[str]:
     # A negator flips the next word, skipping one softener: "not unacceptable", "not very happy".
     out = list(toks)
     n = len(out)
-    for i, tok in enumerate(toks):
-        if tok in NEGATORS and i + 1 < n:
+    for i in [i for i, tok in enumerate(toks) if tok in NEGATORS]:
+        if i + 1 < n:
             j = i + 2 if (toks[i + 1] in _SOFTENERS and i + 2 < n) else i + 1
             if toks[j] not in NEGATORS and toks[j][:1].isalpha():
                 out[j] = "neg_" + toks[j]
