@@ -148,6 +148,10 @@ class Store:
             persistent = False
         else:
             from redis.asyncio import BlockingConnectionPool, Redis
+            from redis.asyncio.retry import Retry
+            from redis.backoff import ExponentialBackoff
+            from redis.exceptions import ConnectionError as RedisConnectionError
+            from redis.exceptions import TimeoutError as RedisTimeoutError
 
             # A blocking pool waits for a free connection instead of raising "Too many connections"
             # under a burst, which would silently lose that event's work.
@@ -159,6 +163,10 @@ class Store:
                 socket_connect_timeout=2,
                 health_check_interval=15,
                 decode_responses=True,
+                # After Redis restarts, every pooled connection is dead: retry once or twice on a
+                # fresh one instead of failing the first command on each (and losing that event).
+                retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 2),
+                retry_on_error=[RedisConnectionError, RedisTimeoutError],
             )
             client = Redis(connection_pool=pool)
             persistent = True

@@ -19,6 +19,7 @@ log = logging.getLogger("deescalate.server")
 
 FAILED_COMMAND = "Sorry, that didn't work on my side. It has been logged; please try again in a moment."
 RUNTIME = web.AppKey("runtime", Runtime)
+HEALTH_PING_TIMEOUT = 1.0
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is refused with 413
 
 
@@ -92,7 +93,8 @@ def _refuse(status: int, reason: str) -> web.Response:
 async def _healthz(request: web.Request) -> web.Response:
     runtime: Runtime = request.app[RUNTIME]
     try:
-        store_up = await asyncio.wait_for(runtime.store.ping(), timeout=2)
+        # Short: a load balancer's probe must get an answer even when Redis hangs instead of refusing.
+        store_up = await asyncio.wait_for(runtime.store.ping(), timeout=HEALTH_PING_TIMEOUT)
     except asyncio.TimeoutError:
         store_up = False
     runtime.metrics.store_up.set(1 if store_up else 0)
