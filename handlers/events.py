@@ -18,12 +18,12 @@ from bot.whisper import (
     Count,
     Incoming,
     NoteAgent,
+    Nudge,
     Recovery,
     Roles,
     Schedule,
     Settings,
     Whisper,
-    Nudge,
     decide,
     recovery_for,
 )
