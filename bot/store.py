@@ -114,6 +114,15 @@ def _pairs_to_dict(flat: list[Any]) -> dict[str, str]:
     return {str(flat[i]): str(flat[i + 1]) for i in range(0, len(flat) - 1, 2)}
 
 
+def _utf8(text: str) -> str:
+    """Text Redis can store: a lone surrogate (broken UTF-16 in a customer's message) becomes "?"."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _day(ts: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(ts))
 
@@ -209,7 +218,7 @@ class Store:
         """Write a thread record if nobody changed it since `version`; de-duplicate `event_id` at once."""
         key = _rec_key(channel, root_ts)
         dedupe = f"dx:{thread_tag(channel, root_ts)}:ev:{event_id}" if event_id else key
-        payload = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+        payload = _utf8(json.dumps(record, separators=(",", ":"), ensure_ascii=False))
         status, new_version, data = await self._commit(
             keys=[key, dedupe],
             args=[version, payload, self.thread_ttl, "1" if event_id else "0", EVENT_TTL],
