@@ -17,7 +17,7 @@ from importlib import resources
 from itertools import repeat
 
 from bot import detector_lexicon as lex
-from bot.detector_text import DROP, read_tokens, register_star_words
+from bot.detector_text import DROP, NEGATORS, read_tokens, register_star_words
 from bot.vocabulary import FLAGS, LEVELS, TRIGGERS
 
 # Level boundaries on `tension`: calm < 0.3 <= uneasy < 0.5 <= tense < 0.8 <= heated.
@@ -72,10 +72,11 @@ class _Linear:
     zero: float  # logit with no evidence (the intercept)
     threshold: float  # val-tuned decision logit
     gain: float  # scale of token evidence, tuned on val by scripts/train_detector.py
+    base: float  # logit with no evidence; tuned on val with the gain, never above neutral-ish
 
     def to_logit(self, s: float) -> float:
         """Map a sum of token weights to a score logit: no evidence reads calm (monotone)."""
-        return _NEUTRAL_LOGIT + s * self.gain
+        return self.base + s * self.gain
 
 
 def _logit(p: float) -> float:
@@ -100,11 +101,11 @@ def _load_models() -> tuple[_Linear, _Linear, frozenset[str]]:
     models = raw["models"]
     anger = {t: w[0] for t, w in raw["weights"].items() if w[0]}
     offense = {t: w[1] for t, w in raw["weights"].items() if w[1]}
-    return (
-        _Linear(anger, models["anger"]["intercept"], models["anger"]["threshold"], models["anger"].get("gain", 1.0)),
-        _Linear(offense, models["offense"]["intercept"], models["offense"]["threshold"], models["offense"].get("gain", 1.0)),
-        frozenset(raw.get("known", ())),
-    )
+    def linear(name: str, weights: dict[str, float]) -> _Linear:
+        m = models[name]
+        return _Linear(weights, m["intercept"], m["threshold"], m.get("gain", 1.0), m.get("base", _NEUTRAL_LOGIT))
+
+    return linear("anger", anger), linear("offense", offense), frozenset(raw.get("known", ()))
 
 
 _ANGER, _OFFENSE, _VOCABULARY = _load_models()
@@ -189,8 +190,8 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
     if "$" in text or "€" in text or "£" in text or "dollar" in text or "euro" in text or "pound" in text:
         _find_money(text, cues)
 
-    t_learned = t_logit = _NEUTRAL_LOGIT + s_anger * _ANGER.gain
-    a_logit = _NEUTRAL_LOGIT + s_offense * _OFFENSE.gain
+    t_learned = t_logit = _ANGER.base + s_anger * _ANGER.gain
+    a_logit = _OFFENSE.base + s_offense * _OFFENSE.gain
     if not cues:
         if t_learned <= _CALM_LOGIT and a_logit < _ABUSIVE_LOGIT:
             # The common case: nothing to explain, so no signals, flags or merging to build.
@@ -259,7 +260,7 @@ def level_for(tension: float) -> str:
 
 
 def _top_words(hits: set[str] | frozenset[str], n: int = 3) -> list[str]:
-    scored = [(w, t) for t in hits if (w := _INDEX[t][0]) > 0.0]
+    scored = [(w, t) for t in hits if (w := _INDEX[t][0]) > 0.0]  # ties broken by the word: stable
     scored.sort(reverse=True)
     return [t.replace("neg_", "not ") if t[0] == "n" else t for _, t in scored[:n]]
 
@@ -286,7 +287,8 @@ def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str,
         for i, t in enumerate(toks):
             if t in harm:
                 positions.setdefault(t, []).append(i)
-    for word in hits:
+    # In the order written, so evidence reads like the message (and never depends on set order).
+    for word in sorted(hits, key=toks.index) if len(hits) > 1 else hits:
         for kind, w in _WORD_CUES.get(word, ()):
             cues.append((kind, word.replace("neg_", "no "), w))
         for phrase in _PHRASES.get(word, ()):
@@ -299,9 +301,12 @@ def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str,
 
 
 def _readable(match: str) -> str:
-    # Undo the tokenizer's markers so evidence reads as the customer wrote it.
-    for marker, plain in ((" | ", ", "), ("|", ""), ("no neg_", "no "), ("not neg_", "not "), ("neg_", "not ")):
-        match = match.replace(marker, plain)
+    # Undo the tokenizer's markers so evidence reads as the customer wrote it: with its negator
+    # quoted the marker just goes ("never mind", "can't you"); alone it reads "not".
+    match = match.replace(" | ", ", ").replace("|", "")
+    if "neg_" in match:
+        negated = not NEGATORS.isdisjoint(match.split())
+        match = match.replace("neg_", "" if negated else "not ")
     return match.strip(" ,")
 
 

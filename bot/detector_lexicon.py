@@ -149,8 +149,25 @@ _add("waste", _p("frustration", 0.45, r"\bwaste of (?:my |our )?(?:time|money)\b
 _add("kidding serious", _p("frustration", 0.4, r"\bare you (?:\w+ )?(?:kidding|serious)\b|\byou(?:'ve| have)? got to be kidding\b"))
 # Dissatisfaction with the answer itself: "no, that's not what I asked", "it still doesn't work".
 _add("no", _p("frustration", 0.15, r"^no\b(?! (?:neg_)?(?:problem|problems|worries|thanks|rush|hurry)\b)"))
-_add("neg_what said asked told neg_work neg_help neg_helpful neg_right neg_correct sense neg_sense neg_understand",
-     _p("frustration", 0.35, r"\bnot what (?:i|we) (?:asked|wanted|said|need|needed|meant)\b|\bi (?:already |just )?(?:said|asked for|told you)\b|\bneg_(?:work|help|helpful|right|correct|understand)\b|\bmakes? no neg_sense\b|\bno sense\b"))
+_add("neg_what said asked told neg_work neg_works neg_working neg_help neg_helpful neg_right neg_correct sense neg_sense neg_understand",
+     _p("frustration", 0.35, r"\bi (?:already |just )?(?:said|asked for|told you)\b|\bneg_(?:work|works|working|help|helpful|right|correct|understand)\b|\bmakes? no neg_sense\b|\bno sense\b"),
+     _p("frustration", 0.45, r"\bnot neg_what (?:i|we) (?:asked|wanted|said|need|needed|meant|ordered)\b"))
+# Polite dissatisfaction with the help itself, as support chats phrase it: the customer feels unheard,
+# the answer misses the question, or they are about to give up.
+_add("neg_listening neg_listen listening",
+     _p("frustration", 0.55, r"\bneg_listen(?:ing)?\b|\b(?:are you|you) even listening\b"))
+_add("read", _p("frustration", 0.5, r"\bdid (?:you|u|anyone) (?:even |actually )?read\b|\b(?:read|re-read|reread) my (?:message|question|email|messages)\b"))
+_add("question neg_question", _p("frustration", 0.4, r"\bnot (?:my|the) neg_question\b|\b(?:neg_)?answer (?:my|the) (?:actual |simple )?question\b"))
+_add("neg_ask neg_asked", _p("frustration", 0.4, r"\bneg_ask(?:ed)? (?:for|about)\b"))
+_add("neg_mind forget", _p("frustration", 0.25, r"\bnever neg_mind\b|\bforget (?:it|about it)\b"))
+_add("neg_you neg_u", _p("frustration", 0.4, r"\bwhy (?:can'?t|cannot|won'?t|don'?t|didn'?t|doesn'?t) neg_(?:you|u)\b"))
+_add("neg_good", _p("frustration", 0.5, r"\bneg_good enough\b"))
+_add("give", _p("frustration", 0.5, r"\bi (?:give|gave) up\b"))
+_add("point", _p("frustration", 0.4, r"\bwhat(?:'?s| is) the point\b(?! of (?!(?:this|that|it|even|asking|having|calling)\b))"))
+_add("bot robot machine", _p("frustration", 0.35, r"\b(?:are you|am i (?:talking|chatting|speaking) (?:to|with)) (?:a |an |just a )?(?:bot|robot|machine)\b"))
+_add("hard difficult", _p("frustration", 0.45, r"\bhow (?:hard|difficult) (?:is it|can it be|could it be)\b"))
+_add("neg_care", _p("frustration", 0.35, r"\bi (?:don'?t|do not|dont) neg_care\b"))
+_add("stop", _p("frustration", 0.4, r"\bstop (?:asking|telling|sending|repeating|giving) (?:me|the same)\b"))
 _add("straw", _p("frustration", 0.5, r"\blast straw\b"))
 _add("money", _p("refund", 0.3, r"\b(?:my|our|the) money back\b"), _p("compensation", 0.35, r"\bmoney back\b"))
 _add("refund", _p("compensation", 0.45, r"\b(?:full|entire|complete|whole|immediate) refund\b"))

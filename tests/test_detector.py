@@ -68,6 +68,46 @@ def test_negated_frustration_is_not_a_complaint(text):
     assert score(text).tension < score(text.replace("not ", "")).tension
 
 
+# --- dissatisfaction with the help itself (support language) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that's not what I asked",
+        "you're not listening",
+        "this doesn't help",
+        "did you even read my message?",
+        "that is not my question",
+        "why can't you just fix it",
+        "that is not good enough",
+        "I give up",
+        "what is the point",
+        "am I talking to a bot?",
+        "nothing works",
+        "stop sending me the same link",
+    ],
+)
+def test_polite_dissatisfaction_with_the_help_reads_uneasy_and_says_why(text):
+    r = score(text)
+    assert "frustration" in r.triggers and r.level != "calm"
+    assert "neg_" not in " ".join(s.evidence for s in r.signals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have a question about my order", "Can you read this file?", "what is the point of interest nearby?", "please do not forget my order"],
+)
+def test_ordinary_requests_using_the_same_words_stay_calm(text):
+    r = score(text)
+    assert "frustration" not in r.triggers and r.level == "calm"
+
+
+@pytest.mark.parametrize("text,quoted", [("never mind", "never mind"), ("why can't you just fix it", "why can't you"), ("that is not my question", "not my question")])
+def test_negated_evidence_reads_as_written(text, quoted):
+    assert quoted in evidence(text, "frustration")
+
+
 # --- waiting and repeat contact -----------------------------------------------------------------
 
 
