@@ -271,3 +271,37 @@ def test_event_retried_after_a_slow_ack_is_processed_once(
     bot.settle(timeout=10)
     assert len(standin.calls_to("chat.postEphemeral", where=whispers_to(standin, root=root))) == 1
     assert metric(bot.url, "deescalate_duplicate_events_total") == 2
+
+
+# ---- the bot process dies ------------------------------------------------------------------------------
+
+
+def test_killed_bot_restarts_with_threads_handoffs_and_sla_timers_intact(standin: SlackStandIn, redis_url: str) -> None:
+    from tests.harness import SUPERVISOR_CHANNEL, ServeProcess, bot_env
+    from tests.test_replicas import _on_store, _open_handoff, _wait_version
+
+    env = bot_env(standin, redis_url)
+    first = ServeProcess(env)
+    try:
+        root = new_ts()
+        first.sender.event(message_event(SUPPORT, CUSTOMER, "My order 4411 has not arrived yet.", ts=root))
+        _wait_version(redis_url, SUPPORT, root, 1)
+        first.sender.event(message_event(SUPPORT, AGENT, "Checking that for you now.", thread_ts=root))
+        _wait_version(redis_url, SUPPORT, root, 2)
+        handoff_id = _open_handoff(redis_url, due=time.time() + 2)  # SLA runs out while the bot is down
+    finally:
+        first.kill()  # SIGKILL: no clean shutdown
+
+    second = ServeProcess(env)
+    try:
+        # The SLA timer stored before the crash fires from the new process, once.
+        reposts = standin.wait_for("chat.postMessage", timeout=15, where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)
+        assert _on_store(redis_url, lambda s: s.handoff(handoff_id))["renotified"] == "1"
+        # The thread goes on where it was: the agent recorded before the crash gets the whisper.
+        second.sender.event(angry(SUPPORT, root))
+        standin.wait_for("chat.postEphemeral", timeout=15, where=whispers_to(standin, root=root))
+        _wait_version(redis_url, SUPPORT, root, 3)
+        assert len(standin.calls_to("chat.postMessage", where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)) == len(reposts) == 1
+    finally:
+        second.stop()
+    assert "Traceback" not in second.log
