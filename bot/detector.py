@@ -130,13 +130,17 @@ _KNOWN = frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | lex.KNOWN_WOR
 register_star_words(lex.KNOWN_WORDS)
 assert {kind for cues in _WORD_CUES.values() for kind, _ in cues} <= TRIGGERS
 
-# One merged index, token -> (anger weight, offense weight, is a cue word), so a message costs one
-# set intersection plus one lookup per token that matters; everything else is never touched.
-_INDEX: dict[str, tuple[float, float, bool]] = {
-    t: (_ANGER.weights.get(t, 0.0), _OFFENSE.weights.get(t, 0.0), t in _CUE_WORDS)
-    for t in (frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | _CUE_WORDS) - DROP
+# Every token that matters (weighted or a cue), so a message costs one set intersection plus
+# C-level lookups for the few tokens found; everything else is never touched.
+_INDEXED = (frozenset(_ANGER.weights) | frozenset(_OFFENSE.weights) | _CUE_WORDS) - DROP
+_ANGER_GET = _ANGER.weights.get
+_OFFENSE_GET = _OFFENSE.weights.get
+_ZEROS = repeat(0.0)
+# What each cue word sets off: its ready-made word cues, the phrases anchored on it, whether it can harm.
+_PLAN: dict[str, tuple[tuple[tuple[str, str, float], ...], tuple[lex.Phrase, ...], bool]] = {
+    w: (tuple((k, w.replace("neg_", "no "), s) for k, s in _WORD_CUES.get(w, ())), lex.PHRASES.get(w, ()), w in _HARM_WORDS)
+    for w in _CUE_WORDS
 }
-_INDEXED = frozenset(_INDEX)
 # Whether the volume reader can find anything: ASCII text is mapped to its shape in one C-level
 # pass (capital -> "U", ! and ? -> "!"), so "two capitals or two marks in a row" is a substring test.
 _SHAPE = bytes.maketrans(
@@ -173,18 +177,14 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
     if not isinstance(text, str):
         raise TypeError("text must be a str")
     toks, stretched, uniq = analysed or read_tokens(text, _KNOWN)
-    s_anger = s_offense = 0.0
-    has_cue = False
     hits = _INDEXED.intersection(uniq)
-    for tok in hits:
-        a, o, c = _INDEX[tok]
-        s_anger += a
-        s_offense += o
-        has_cue |= c
+    s_anger = sum(map(_ANGER_GET, hits, _ZEROS))
+    s_offense = sum(map(_OFFENSE_GET, hits, _ZEROS))
     cues: list[tuple[str, str, float]] = list(extra) if extra else []
     object_swearing = False
-    if has_cue:
-        object_swearing = _find_cues(text, toks, _CUE_WORDS.intersection(hits), cues)
+    cue_words = _CUE_WORDS.intersection(hits)
+    if cue_words:
+        object_swearing = _find_cues(toks, cue_words, cues)
     if stretched or _may_be_loud(text):
         _find_volume(text, stretched, cues)
     if "$" in text or "€" in text or "£" in text or "dollar" in text or "euro" in text or "pound" in text:
@@ -260,7 +260,7 @@ def level_for(tension: float) -> str:
 
 
 def _top_words(hits: set[str] | frozenset[str], n: int = 3) -> list[str]:
-    scored = [(w, t) for t in hits if (w := _INDEX[t][0]) > 0.0]  # ties broken by the word: stable
+    scored = [(w, t) for t in hits if (w := _ANGER_GET(t, 0.0)) > 0.0]  # ties broken by the word: stable
     scored.sort(reverse=True)
     return [t.replace("neg_", "not ") if t[0] == "n" else t for _, t in scored[:n]]
 
@@ -277,25 +277,28 @@ def _combine(cues: list[tuple[str, str, float]]) -> dict[str, tuple[str, float]]
     return {k: (", ".join(ws[:4]), round(1.0 - miss, 2)) for k, (ws, miss) in merged.items() if 1.0 - miss > 0}
 
 
-def _find_cues(text: str, toks: list[str], hits: set[str], cues: list[tuple[str, str, float]]) -> bool:
+def _find_cues(toks: list[str], words: set[str] | frozenset[str], cues: list[tuple[str, str, float]]) -> bool:
     """Add word and phrase cues for the cue words present; return True for swearing at a thing."""
-    joined = " ".join(toks)
+    joined = ""
     object_swearing = False
-    harm = hits & _HARM_WORDS
     positions: dict[str, list[int]] = {}
-    if harm:
-        for i, t in enumerate(toks):
-            if t in harm:
-                positions.setdefault(t, []).append(i)
     # In the order written, so evidence reads like the message (and never depends on set order).
-    for word in sorted(hits, key=toks.index) if len(hits) > 1 else hits:
-        for kind, w in _WORD_CUES.get(word, ()):
-            cues.append((kind, word.replace("neg_", "no "), w))
-        for phrase in _PHRASES.get(word, ()):
-            m = _search_near(phrase.pattern, joined, word)
-            if m:
-                cues.append((phrase.kind, _readable(m), phrase.weight))
-        if word in harm:
+    for word in sorted(words, key=toks.index) if len(words) > 1 else words:
+        word_cues, phrases, harm = _PLAN[word]
+        if word_cues:
+            cues.extend(word_cues)
+        if phrases:
+            joined = joined or " ".join(toks)
+            for phrase in phrases:
+                m = _search_near(phrase.pattern, joined, word)
+                if m:
+                    cues.append((phrase.kind, _readable(m), phrase.weight))
+        if harm:
+            if not positions:
+                harmful = words & _HARM_WORDS
+                for i, t in enumerate(toks):
+                    if t in harmful:
+                        positions.setdefault(t, []).append(i)
             object_swearing |= _harm(word, toks, positions[word][:8], cues)
     return object_swearing
 
@@ -336,6 +339,13 @@ def _harm(word: str, toks: list[str], positions: list[int], cues: list[tuple[str
     if word in lex.SLURS:
         cues.append(("hate", word, 0.95))
         return False
+    if word in lex.PROFANITY:
+        # Swearing is never quoted as aimed: abuse comes from the phrases ("f*ck you") and insults.
+        w = lex.PROFANITY[word]
+        if w <= 0:
+            return False
+        cues.append(("profanity", word, w))
+        return any(i > 0 and toks[i - 1] in lex.OBJECT_DETERMINERS for i in positions)
     aimed = any(_aimed_at_you(toks, i) for i in positions)
     if word in lex.INSULT_NOUNS:
         w = lex.INSULT_NOUNS[word]
