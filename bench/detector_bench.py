@@ -105,14 +105,18 @@ def main(argv: list[str] | None = None) -> int:
         labels = [int(bool(r[key])) for r in items]
         pos = 100 * sum(labels) / len(labels)
         ours = [score(t) for t in texts]
+        extra = []
         if what == "tension":
             mine = ([r.tension for r in ours], [r.level in ("tense", "heated") for r in ours])
         else:
             mine = ([r.abuse for r in ours], ["abusive" in r.flags for r in ours])
+            # OLID's own definition: any profanity is offensive, aimed at someone or not.
+            extra = [("ours (abuse|prof.)", mine[0], ["abusive" in r.flags or "profanity" in r.triggers for r in ours])]
         compound = [vader.polarity_scores(t)["compound"] for t in texts]
         prof = [float(p) for p in predict_prob(texts)]
         results = [
             ("ours" if what == "tension" else "ours (abuse)", *mine),
+            *extra,
             ("VADER", [-c for c in compound], [c <= -0.05 for c in compound]),
             ("profanity-check", prof, [p >= 0.5 for p in prof]),
         ]

@@ -131,20 +131,33 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
             uniq = set(toks)
         stretched.sort()
     if not NEGATORS.isdisjoint(uniq):
-        toks = _mark_negation(toks)
-        uniq = set(toks)
+        toks = _mark_negation(toks, uniq)
     return toks, stretched, uniq
 
 
-def _mark_negation(toks: list[str]) -> list[str]:
+def _mark_negation(toks: list[str], uniq: set[str]) -> list[str]:
     # A negator flips the next word, skipping one softener: "not unacceptable", "not very happy".
+    # Negators are found by C-level list.index, and `uniq` is updated in place, not rebuilt.
     out = list(toks)
     n = len(out)
-    for i in [i for i, tok in enumerate(toks) if tok in NEGATORS]:
-        if i + 1 < n:
-            j = i + 2 if (toks[i + 1] in _SOFTENERS and i + 2 < n) else i + 1
-            if toks[j] not in NEGATORS and toks[j][:1].isalpha():
-                out[j] = "neg_" + toks[j]
+    changed = []
+    for neg in NEGATORS.intersection(uniq):
+        i = toks.index(neg)
+        while True:
+            if i + 1 < n:
+                j = i + 2 if (toks[i + 1] in _SOFTENERS and i + 2 < n) else i + 1
+                word = toks[j]
+                if word not in NEGATORS and word[:1].isalpha():
+                    out[j] = "neg_" + word
+                    changed.append(word)
+            try:
+                i = toks.index(neg, i + 1)
+            except ValueError:
+                break
+    for word in changed:
+        uniq.add("neg_" + word)
+        if word not in out:
+            uniq.discard(word)
     return out
 
 

@@ -286,6 +286,21 @@ def test_forty_thousand_characters_in_linear_time(text):
     assert elapsed < 0.05  # the benchmark holds the 5 ms target; here a loose bound for slow CI machines
 
 
+def test_every_negated_word_is_marked_and_the_rest_are_not():
+    from bot.detector_text import tokens
+
+    toks = tokens("not happy, not happy at all. happy now, never again", set())
+    assert toks.count("neg_happy") == 2 and toks.count("happy") == 1 and "neg_again" in toks
+
+
+def test_non_ascii_text_keeps_accented_words_whole_and_emoji_as_tokens():
+    from bot.detector_text import tokens
+
+    toks = tokens("¿Dónde está mi pedido?😡😡 “fine” …", set())
+    assert toks[:4] == ["dónde", "está", "mi", "pedido"]
+    assert toks.count("😡") == 2 and "fine" in toks and "“fine”" not in toks
+
+
 def test_bad_type_raises_type_error():
     with pytest.raises(TypeError):
         score(None)  # type: ignore[arg-type]
