@@ -141,19 +141,17 @@ _PLAN: dict[str, tuple[tuple[tuple[str, str, float], ...], tuple[lex.Phrase, ...
     w: (tuple((k, w.replace("neg_", "no "), s) for k, s in _WORD_CUES.get(w, ())), lex.PHRASES.get(w, ()), w in _HARM_WORDS)
     for w in _CUE_WORDS
 }
-# Whether the volume reader can find anything: ASCII text is mapped to its shape in one C-level
+# Whether the volume reader can find anything: the text's bytes are mapped to its shape in one C-level
 # pass (capital -> "U", ! and ? -> "!"), so "two capitals or two marks in a row" is a substring test.
+# Bytes of non-ASCII characters count as capitals: a false alarm only costs the exact check.
 _SHAPE = bytes.maketrans(
-    bytes(range(128)), bytes(85 if 65 <= c <= 90 else 33 if c in (33, 63) else 32 for c in range(128))
+    bytes(range(256)), bytes(85 if 65 <= c <= 90 or c >= 128 else 33 if c in (33, 63) else 32 for c in range(256))
 )
-_LOUD_RE = re.compile(r"[!?][!?]|[^\W\d_a-z]{2}")
 
 
 def _may_be_loud(text: str) -> bool:
-    if text.isascii():
-        shape = text.encode().translate(_SHAPE)
-        return b"UU" in shape or b"!!" in shape
-    return _LOUD_RE.search(text) is not None
+    shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
+    return b"UU" in shape or b"!!" in shape
 
 
 _PUNCT_RUN_RE = re.compile(r"[!?][!?1]+")
