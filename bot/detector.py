@@ -143,15 +143,18 @@ _PLAN: dict[str, tuple[tuple[tuple[str, str, float], ...], tuple[lex.Phrase, ...
 }
 # Whether the volume reader can find anything: the text's bytes are mapped to its shape in one C-level
 # pass (capital -> "U", ! and ? -> "!"), so "two capitals or two marks in a row" is a substring test.
-# Bytes of non-ASCII characters count as capitals: a false alarm only costs the exact check.
+# Capitals outside ASCII are noticed by comparing two C-level lower-casings, ASCII-only and full.
 _SHAPE = bytes.maketrans(
-    bytes(range(256)), bytes(85 if 65 <= c <= 90 or c >= 128 else 33 if c in (33, 63) else 32 for c in range(256))
+    bytes(range(256)), bytes(85 if 65 <= c <= 90 else 33 if c in (33, 63) else 32 for c in range(256))
 )
 
 
 def _may_be_loud(text: str) -> bool:
-    shape = text.encode("utf-8", "surrogatepass").translate(_SHAPE)
-    return b"UU" in shape or b"!!" in shape
+    raw = text.encode("utf-8", "surrogatepass")
+    shape = raw.translate(_SHAPE)
+    if b"UU" in shape or b"!!" in shape:
+        return True
+    return not text.isascii() and raw.lower() != text.lower().encode("utf-8", "surrogatepass")
 
 
 _PUNCT_RUN_RE = re.compile(r"[!?][!?1]+")

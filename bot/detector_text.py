@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 # Words (Unicode letters and digits, plus the symbols people use to mask swearing) and emoji.
-_TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[.,;:!?]")
+_TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[.,;:!?|]")
+_SENTENCE_MARKS = frozenset(".,;:!?|")
 # Sentence punctuation becomes this token, so negation and phrases stop at it ("no, wrong city").
 BREAK = "|"
 
@@ -71,17 +72,9 @@ def register_star_words(words: set[str] | frozenset[str]) -> None:
 # punctuation becomes "|" (widened to its own token by one replace), other symbols become spaces.
 _KEEP = set("abcdefghijklmnopqrstuvwxyz0123456789_*@$'")
 _BYTE_TABLE = bytes.maketrans(
-    bytes(range(256)),
-    bytes(c if c >= 128 or chr(c) in _KEEP else (ord(BREAK) if chr(c) in ".,;:!?|" else 32) for c in range(256)),
+    bytes(range(128)),
+    bytes(c if chr(c) in _KEEP else (ord(BREAK) if chr(c) in ".,;:!?|" else 32) for c in range(128)),
 )
-# Other text goes the same way once its non-ASCII symbols are dealt with: UTF-8 bytes of letters
-# (>= 128) pass the table unchanged; emoji become tokens of their own, other symbols spaces.
-_SYMBOLS_RE = re.compile(r"[^\x00-\x7f\w]+")
-_EMOJI_RE = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
-
-
-def _spaced_emoji(m: re.Match[str]) -> str:
-    return " " + " ".join(_EMOJI_RE.findall(m.group(0))) + " "
 _NEEDS_FIX_RE = re.compile(r"([^\W\d_])\1\1|[*@$0-9']")
 NEGATORS = frozenset(
     "not no never cannot can't cant don't dont doesn't doesnt didn't didnt isn't isnt wasn't wasnt aren't arent "
@@ -110,9 +103,12 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
     lower = text.lower()
     if "http" in lower or "www." in lower:
         lower = _URL_RE.sub(" ", lower)
-    if not lower.isascii():
-        lower = _SYMBOLS_RE.sub(_spaced_emoji, lower)
-    toks = lower.encode().translate(_BYTE_TABLE).decode().replace(BREAK, " | ").split()
+    if lower.isascii():
+        toks = lower.encode().translate(_BYTE_TABLE).decode().replace(BREAK, " | ").split()
+    else:
+        toks = _TOKEN_RE.findall(lower)
+        if any(mark in lower for mark in _SENTENCE_MARKS):
+            toks = [BREAK if t in _SENTENCE_MARKS else t for t in toks]
     uniq = set(toks)
     fixes = {}
     stretched = []
