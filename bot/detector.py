@@ -239,13 +239,8 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
     else:
         signals = tuple(Signal(k, ev, w) for k, (ev, w) in sorted(kinds.items(), key=_strength))
     tension = round(tension, 3)  # the level is read from the value reported, so the two always agree
-    return Reading(
-        tension=tension,
-        level=level_for(tension),
-        abuse=round(abuse, 3),
-        flags=tuple(f for f in FLAGS if f in flag_set) if flag_set else (),
-        signals=signals,
-    )
+    flags = tuple(f for f in FLAGS if f in flag_set) if flag_set else ()
+    return Reading(tension, level_for(tension), round(abuse, 3), flags, signals)
 
 
 def _strength(item: tuple[str, tuple[str, float]]) -> float:
@@ -268,6 +263,10 @@ def _top_words(hits: set[str] | frozenset[str], n: int = 3) -> list[str]:
 
 def _combine(cues: list[tuple[str, str, float]]) -> dict[str, tuple[str, float]]:
     """Merge cues per kind: evidence joined, strengths combined as independent chances."""
+    if len(cues) == 1:
+        kind, evidence, w = cues[0]
+        strength = round(1.0 - (1.0 - w), 2)
+        return {kind: (evidence, strength)} if 1.0 - (1.0 - w) > 0 else {}
     merged: dict[str, tuple[list[str], float]] = {}
     for kind, evidence, w in cues:
         words, miss = merged.get(kind, ([], 1.0))
