@@ -8,29 +8,50 @@ VADER = compound <= -0.05 (score -compound); profanity-check = predict_prob >= 0
 "uss thread" replays whole USS dialogues through observe() (system turns as the agent).
 Speed: one process, one message at a time, median over repeats; tweets from the emotion test split.
 
-Last run (2 cores, Python 3.11.7, this project's machine):
+Two decisions on the offensive set: "ours (abuse)" is the product's `abusive` flag, which on purpose
+leaves out swearing about a thing ("this f***ing app" is profanity, not abuse of the agent);
+"ours (abuse|prof.)" adds the `profanity` trigger, which is OLID's own definition (any profanity is
+offensive, aimed or not). Same scores, so same AUC; the F1 gap is the price of that product choice.
+
+Last run (2 cores shared with other jobs, Python 3.11.7, this project's machine):
 
     set                           method                 n   pos%     AUC  F1@decision
-    tweeteval_emotion test anger  ours                1421   39.3   0.870        0.703
+    tweeteval_emotion test anger  ours                1421   39.3   0.869        0.703
     tweeteval_emotion test anger  VADER               1421   39.3   0.735        0.633
     tweeteval_emotion test anger  profanity-check     1421   39.3   0.700        0.370
     tweeteval_offensive test      ours (abuse)         860   27.9   0.796        0.588
+    tweeteval_offensive test      ours (abuse|prof.)   860   27.9   0.796        0.641
     tweeteval_offensive test      VADER                860   27.9   0.735        0.553
     tweeteval_offensive test      profanity-check      860   27.9   0.833        0.575
-    uss_en user turns             ours               41552    5.9   0.586        0.068
+    uss_en user turns             ours               41552    5.9   0.588        0.071
     uss_en user turns             VADER              41552    5.9   0.687        0.206
     uss_en user turns             profanity-check    41552    5.9   0.545        0.010
-    uss_en user turns (thread)    ours               41552    5.9   0.585        0.080
+    uss_en user turns (thread)    ours               41552    5.9   0.587        0.083
 
-    speed (median of 3)   ours 45,678 msg/s (21.9 us)   VADER 22,839 msg/s (43.8 us)   ratio 2.00x
-    one 40,000-character message (support prose  )   2.22 ms
-    one 40,000-character message (one letter     )   0.98 ms
-    one 40,000-character message (masked swearing)   1.50 ms
-    one 40,000-character message (shouting       )   2.88 ms
-    one 40,000-character message (emoji          )   3.53 ms
+    speed (median of 3)   ours 50,234 msg/s (19.9 us)   VADER 20,656 msg/s (48.4 us)   ratio 2.43x
+    one 40,000-character message (support prose  )   0.74 ms
+    one 40,000-character message (one letter     )   1.06 ms
+    one 40,000-character message (masked swearing)   1.45 ms
+    one 40,000-character message (shouting       )   1.69 ms
+    one 40,000-character message (emoji          )   3.04 ms
 
-Targets: anger AUC >= 0.85 (met); offensive F1 >= 0.70 (missed: 0.59, unigram table);
-speed >= 5x VADER (missed: ~2x); 40,000 characters <= 5 ms (met, worst shape ~3.5 ms).
+Targets: anger AUC >= 0.85 (met); 40,000 characters <= 5 ms (met, worst shape ~3 ms, linear);
+offensive F1 >= 0.70 (missed: 0.59 on the `abusive` flag, 0.64 with profanity); speed >= 5x VADER
+(missed: ~2.4x, was 2.0x). Timings move +-15% with the machine's load; read the ratio, both run together.
+
+Why the offensive target is out of reach for a pure-Python word table (all chosen on val, test read
+once): logistic regressions on unigrams, unigrams+bigrams, "you ~ word" targeted features, 4-gram
+pieces of long words, and sklearn char 2-5-gram tf-idf all land at val F1 0.61-0.65 and test F1
+0.58-0.62; tuning the detector's gain and no-evidence point on val raised val F1 0.590 -> 0.596 but
+lowered test to 0.585, so it was not kept. The OffensEval 2019 leaders were fine-tuned BERT models
+(macro-F1 ~0.83); that class of model is not something this product ships.
+
+Why speed stops near 2.5x: one tweet costs ~5 us to tokenize (lower, one bytes.translate, split,
+a set, the unknown-word and negation passes), ~5 us for the calm path (one set intersection, two
+C-level weight sums, cheap loudness and money tests, one Reading) and 5-12 us more when there is
+something to explain (cue phrases, merged signals, flags). Each step is already one C-level call
+where stdlib allows; the rest is Python's per-operation cost. No caching by text: the benchmark
+texts are unique and a cache would measure nothing.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 A message's score combines a small learned table (unigram logistic regressions trained by
 scripts/train_detector.py, shipped in bot/data/) with hand-written cues (bot/detector_lexicon.py)
 that carry the words which raised them. Threats and hate are flagged whatever the score.
-Cost is linear in the message length: a few C-level passes plus work per cue actually found.
+Cost is linear in the message length: a few C-level passes (tokenize, one set intersection with
+every token that matters, C-level weight sums) plus work per cue actually found; a message with
+nothing to explain returns from a fast path.
 """
 
 from __future__ import annotations
