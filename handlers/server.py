@@ -8,6 +8,7 @@ import logging
 import signal
 from contextlib import suppress
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -117,6 +118,15 @@ async def _metrics(request: web.Request) -> web.Response:
 
 async def _start_loops(web_app: web.Application) -> None:
     runtime: Runtime = web_app[RUNTIME]
+    client = runtime.gateway.client
+    if client.session is None:
+        # slack_sdk opens a new HTTP session (and TCP connection) per call unless given one to keep;
+        # a shared one reuses connections to Slack. Created here, inside the running loop.
+        # slack_sdk applies its timeout only to sessions it makes itself, so the kept one carries it.
+        client.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=64, keepalive_timeout=30),
+            timeout=aiohttp.ClientTimeout(total=client.timeout),
+        )
     for loop in runtime.loops:
         runtime.spawn(loop(runtime), name=f"loop:{getattr(loop, '__name__', 'loop')}")
     runtime.ready = True
@@ -125,12 +135,16 @@ async def _start_loops(web_app: web.Application) -> None:
 async def _stop(web_app: web.Application) -> None:
     runtime: Runtime = web_app[RUNTIME]
     runtime.ready = False
-    for task in list(runtime.background):
+    tasks = list(runtime.background)
+    for task in tasks:
         task.cancel()
-    for task in list(runtime.background):
-        with suppress(asyncio.CancelledError, Exception):
-            await task
+    if tasks:
+        # Bounded: a task stuck inside a client library (seen with the embedded store) must not
+        # hold the process open; whatever has not finished in 2 s is abandoned.
+        await asyncio.wait(tasks, timeout=2)
     await runtime.store.close()
+    if runtime.gateway.client.session is not None:
+        await runtime.gateway.client.session.close()
 
 
 async def start(runtime: Runtime, host: str, port: int) -> tuple[web.AppRunner, int]:
