@@ -1,5 +1,255 @@
-"""Listeners for this Slack surface (filled in by its issue)."""
+"""Modal submissions for handoffs: the agent's request, and the supervisors' decline, reassign and resolve.
+
+Each submission is validated first and answered with `response_action: errors` when a field is
+wrong (the modal stays open with the message under the field). State changes that can lose a race
+(decline, reassign, resolve) run their atomic store transition *before* the ack, so a supervisor who
+was too late sees why in the modal instead of a silent close. Slow work (posting, DMs) runs after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot import ids
+from bot.handoff import (
+    TEXT_LIMIT,
+    Handoff,
+    audit,
+    can,
+    clip,
+    followup_timer,
+    handoff_fields,
+    parse_cost,
+    refusal,
+    sla_timer,
+    validate_request,
+)
+from bot.handoff_blocks import (
+    ASSIGNEE,
+    COST,
+    ISSUE,
+    REASON,
+    RESOLUTION,
+    ROOT_CAUSE,
+    agent_notice,
+    case_post,
+    read_assignee,
+    read_decline,
+    read_request,
+    read_resolution,
+    supervisor_dm,
+)
+from bot.safety import redact
+from handlers.app import Runtime
+from handlers.handoff_flow import is_supervisor, load_case, load_handoff, refresh_posts, tell_agent
+from handlers.handoffs import cancel_sla
+
+log = logging.getLogger("deescalate.handoffs")
 
 
-def register(app, runtime) -> None:  # noqa: ANN001
-    """Nothing registered yet."""
+def register(app: Any, runtime: Runtime) -> None:
+    @app.view(ids.HANDOFF_MODAL)
+    async def request_submitted(ack: Any, body: dict, view: dict) -> None:
+        channel, root_ts, _ = (view.get("private_metadata") or "||").split("|", 2)
+        fields = read_request(_values(view))
+        request, problems = validate_request(fields["issue"], fields["wanted"], fields["steps"], fields["severity"], fields["note"])
+        if request is None:
+            await ack(response_action="errors", errors=problems)  # keys are the block ids (issue, severity)
+            return
+        if not channel or not root_ts:
+            await ack(response_action="errors", errors={ISSUE: "This form lost track of its thread; start the handoff again."})
+            return
+        await ack()
+        runtime.spawn(open_handoff(runtime, channel, root_ts, _user(body), request), "handoff_open")
+
+    @app.view(ids.DECLINE_MODAL)
+    async def decline_submitted(ack: Any, body: dict, view: dict) -> None:
+        user, handoff_id = _user(body), view.get("private_metadata", "")
+        reason = " ".join(read_decline(_values(view)).split())
+        if not reason:
+            await ack(response_action="errors", errors={REASON: "Give the agent a reason, so they know what to do next."})
+            return
+        if not await is_supervisor(runtime, user):
+            await ack(response_action="errors", errors={REASON: "Only supervisors can decline handoffs."})
+            return
+        now = runtime.clock()
+        reason = clip(redact(reason), 500)
+        moved = await runtime.store.transition(
+            handoff_id, ["open"], "declined",
+            {"declined_by": user, "decline_reason": reason, "declined_at": f"{now:.3f}"},
+            audit(user, "declined", now, reason=reason),
+        )
+        if moved.status != "ok":
+            await ack(response_action="errors", errors={REASON: _too_late(moved.status, moved.before, "decline")})
+            return
+        await ack()
+        runtime.spawn(after_decline(runtime, handoff_id, now), "handoff_decline")
+
+    @app.view(ids.REASSIGN_MODAL)
+    async def reassign_submitted(ack: Any, body: dict, view: dict) -> None:
+        user, handoff_id = _user(body), view.get("private_metadata", "")
+        assignee = read_assignee(_values(view))
+        if not assignee:
+            await ack(response_action="errors", errors={ASSIGNEE: "Pick the supervisor to hand this case to."})
+            return
+        if not await is_supervisor(runtime, user):
+            await ack(response_action="errors", errors={ASSIGNEE: "Only supervisors can reassign handoffs."})
+            return
+        if not await is_supervisor(runtime, assignee):
+            await ack(response_action="errors", errors={ASSIGNEE: "That person is not one of the supervisors; pick a supervisor."})
+            return
+        h = await load_handoff(runtime, handoff_id)
+        if h is None or not can("reassign", h.state):
+            await ack(response_action="errors", errors={ASSIGNEE: _too_late("missing" if h is None else "refused", h.extra if h else {}, "reassign")})
+            return
+        now = runtime.clock()
+        # Reassigning keeps the state it found; a concurrent accept or decline makes this one refuse.
+        moved = await runtime.store.transition(
+            handoff_id, [h.state], h.state, {"assignee": assignee, "assigned_by": user}, audit(user, "reassigned", now, to=assignee)
+        )
+        if moved.status != "ok":
+            await ack(response_action="errors", errors={ASSIGNEE: _too_late(moved.status, moved.before, "reassign")})
+            return
+        await ack()
+        runtime.spawn(after_reassign(runtime, handoff_id, user, now), "handoff_reassign")
+
+    @app.view(ids.RESOLVE_MODAL)
+    async def resolve_submitted(ack: Any, body: dict, view: dict) -> None:
+        user, handoff_id = _user(body), view.get("private_metadata", "")
+        form = read_resolution(_values(view))
+        errors: dict[str, str] = {}
+        resolution = clip(redact(form["resolution"].strip()), TEXT_LIMIT)
+        if not resolution:
+            errors[RESOLUTION] = "Say what was done, for the agent and for the reports."
+        cost, problem = parse_cost(form["cost"])
+        if problem:
+            errors[COST] = problem
+        if form["root_cause"] and form["root_cause"] not in runtime.config.root_causes:
+            errors[ROOT_CAUSE] = "Pick one of the listed root causes."
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        h = await load_handoff(runtime, handoff_id)
+        if h is None or not h.may_resolve(user):
+            problem = "Only the supervisor working this case can resolve it." if h and h.state == "accepted" else _too_late(
+                "missing" if h is None else "refused", h.extra if h else {}, "resolve")
+            await ack(response_action="errors", errors={RESOLUTION: problem})
+            return
+        now = runtime.clock()
+        changes = {
+            "resolved_by": user, "resolved_at": f"{now:.3f}", "resolution": resolution,
+            "root_cause": form["root_cause"], "cost": cost, "follow_up": "1" if form["follow_up"] else "0",
+        }
+        moved = await runtime.store.transition(
+            handoff_id, ["accepted"], "resolved", changes,
+            audit(user, "resolved", now, root_cause=form["root_cause"], cost=cost, follow_up=bool(form["follow_up"])),
+        )
+        if moved.status != "ok":
+            await ack(response_action="errors", errors={RESOLUTION: _too_late(moved.status, moved.before, "resolve")})
+            return
+        await ack()
+        runtime.spawn(after_resolve(runtime, handoff_id, now), "handoff_resolve")
+
+
+async def open_handoff(runtime: Runtime, channel: str, root_ts: str, user: str, request: Any) -> None:
+    """Create the handoff (or find the live one), post the case, start its SLA clock, tell the agent."""
+    config, gateway, store = runtime.config, runtime.gateway, runtime.store
+    now = runtime.clock()
+    case = await load_case(runtime, channel, root_ts)
+    permalink = await gateway.permalink(channel, root_ts) or ""
+    fields = handoff_fields(case, request, channel=channel, root_ts=root_ts, requested_by=user, now=now, permalink=permalink)
+    handoff_id, created = await store.create_handoff(channel, root_ts, fields, audit(user, "opened", now, severity=request.severity))
+    if not created:
+        existing = await load_handoff(runtime, handoff_id)
+        if existing is not None:
+            await gateway.post_ephemeral(channel, user, agent_notice("exists", existing, now), thread_ts=root_ts)
+        return
+    h = Handoff.from_fields({**fields, "id": handoff_id, "state": "open"})
+    runtime.metrics.handoffs.inc()
+    runtime.metrics.handoff_events.labels(state="open").inc()
+    await store.count({"handoffs": 1}, now)
+    # The SLA clock starts even if the post fails: the re-notify posts are the retry.
+    await store.schedule(sla_timer(handoff_id, 1), now + config.handoff_sla_minutes * 60)
+    posted = None
+    if config.supervisor_channel:
+        text, blocks = case_post(h, now)
+        posted = await gateway.post_message(config.supervisor_channel, text, blocks)
+        if posted.ok:
+            post_channel, post_ts = str(posted.data.get("channel") or config.supervisor_channel), str(posted.data.get("ts"))
+            post_link = await gateway.permalink(post_channel, post_ts) or ""
+            await store.update_handoff(handoff_id, {"post_channel": post_channel, "post_ts": post_ts, "post_permalink": post_link})
+        else:
+            await store.append_audit(handoff_id, audit("bot", "post_failed", now, error=posted.error))
+    await runtime.update_thread(channel, root_ts, _link_thread(handoff_id, channel, root_ts, now))
+    if posted is not None and not posted.ok:
+        notice = (f"I saved your handoff but couldn't post it to the supervisor channel ({posted.reason}). "
+                  "I'll keep trying on the reminder schedule; you may want to ping a supervisor directly.")
+    else:
+        notice = agent_notice("opened", h, now)
+    await gateway.post_ephemeral(channel, user, notice, thread_ts=root_ts)
+    if case is not None:
+        await _recovery(runtime, case, user)
+
+
+def _link_thread(handoff_id: str, channel: str, root_ts: str, now: float) -> Any:
+    def change(record: dict | None) -> tuple[dict, None]:
+        base = record or {"channel": channel, "root_ts": root_ts, "started_at": now}
+        return {**base, "handoff_id": handoff_id}, None
+
+    return change
+
+
+async def _recovery(runtime: Runtime, case: Any, agent: str) -> None:
+    # The whispers surface owns recovery nudges (and their once-an-hour guard); optional here.
+    try:
+        from handlers.events import send_recovery
+    except ImportError:
+        return
+    await send_recovery(runtime, case, agent)
+
+
+async def after_decline(runtime: Runtime, handoff_id: str, now: float) -> None:
+    await cancel_sla(runtime, handoff_id)
+    runtime.metrics.handoff_events.labels(state="declined").inc()
+    await runtime.store.count({"handoff_declines": 1}, now)
+    h = await load_handoff(runtime, handoff_id)
+    if h is not None:
+        await refresh_posts(runtime, h)
+        await tell_agent(runtime, h, agent_notice("declined", h, now))
+
+
+async def after_reassign(runtime: Runtime, handoff_id: str, by: str, now: float) -> None:
+    runtime.metrics.handoff_events.labels(state="reassigned").inc()
+    h = await load_handoff(runtime, handoff_id)
+    if h is None or h.assignee is None:
+        return
+    await refresh_posts(runtime, h)
+    text, blocks = supervisor_dm(h, now, reassigned_by=by)
+    await runtime.gateway.dm(h.assignee, text, blocks)
+    await tell_agent(runtime, h, agent_notice("reassigned", h, now))
+
+
+async def after_resolve(runtime: Runtime, handoff_id: str, now: float) -> None:
+    runtime.metrics.handoff_events.labels(state="resolved").inc()
+    await runtime.store.count({"handoff_resolved": 1}, now)
+    h = await load_handoff(runtime, handoff_id)
+    if h is None:
+        return
+    if h.follow_up:
+        await runtime.store.schedule(followup_timer(handoff_id), now + runtime.config.followup_hours * 3600)
+    await refresh_posts(runtime, h)
+    await tell_agent(runtime, h, agent_notice("resolved", h, now))
+
+
+def _too_late(status: str, before: dict, action: str) -> str:
+    return "That handoff is no longer on record." if status == "missing" else refusal(before, action)
+
+
+def _values(view: dict) -> dict:
+    return (view.get("state") or {}).get("values") or {}
+
+
+def _user(body: dict) -> str:
+    return str((body.get("user") or {}).get("id") or "")
+

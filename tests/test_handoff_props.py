@@ -62,7 +62,7 @@ def strings(blocks: Any) -> list[str]:
     """Every text string inside a Block Kit structure."""
     if isinstance(blocks, dict):
         return [s for v in blocks.values() for s in strings(v)]
-    if isinstance(blocks, list):
+    if isinstance(blocks, (list, tuple)):
         return [s for v in blocks for s in strings(v)]
     return [blocks] if isinstance(blocks, str) else []
 

@@ -1,0 +1,106 @@
+"""Handoff steps shared by several Slack surfaces: opening the request modal, knowing who is a
+supervisor, and showing a case post in its current state."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.case import Case
+from bot.handoff import LIVE_STATES, Handoff, prefill
+from bot.handoff_blocks import case_post, existing_modal, handoff_modal
+from handlers.app import Runtime
+from handlers.gateway import Sent
+
+log = logging.getLogger("deescalate.handoffs")
+
+GROUP_CACHE_SECONDS = 600  # usergroups.users.list is rate-limited (tier 2); membership changes rarely
+
+
+async def open_handoff_modal(runtime: Runtime, trigger_id: str, channel: str, root_ts: str, user: str, note: str = "") -> Sent:
+    """Open the request modal for a thread (or the live handoff it already has) inside the 3-second trigger window.
+
+    Only store reads happen before `views.open`; the permalink is fetched after submission.
+    """
+    existing = await live_handoff(runtime, channel, root_ts)
+    if existing is not None:
+        return await runtime.gateway.open_view(trigger_id, existing_modal(existing, runtime.clock()))
+    case = await load_case(runtime, channel, root_ts)
+    view = handoff_modal(prefill(case, note), channel=channel, root_ts=root_ts, requested_by=user)
+    return await runtime.gateway.open_view(trigger_id, view)
+
+
+async def live_handoff(runtime: Runtime, channel: str, root_ts: str) -> Handoff | None:
+    """The thread's open or accepted handoff, if it has one."""
+    handoff_id = await runtime.store.thread_handoff(channel, root_ts)
+    if not handoff_id:
+        return None
+    fields = await runtime.store.handoff(handoff_id)
+    if not fields or fields.get("state") not in LIVE_STATES:
+        return None
+    return Handoff.from_fields(fields)
+
+
+async def load_case(runtime: Runtime, channel: str, root_ts: str) -> Case | None:
+    """The thread's record as a Case (None when the bot never saw the thread)."""
+    cached = runtime.store.cached_thread(channel, root_ts)
+    _, record = cached if cached is not None else await runtime.store.load_thread(channel, root_ts)
+    if not record:
+        return None
+    try:
+        return Case.from_dict(record)
+    except (KeyError, TypeError, ValueError):
+        log.warning("thread record %s/%s could not be read; opening an empty handoff form", channel, root_ts)
+        return None
+
+
+async def is_supervisor(runtime: Runtime, user: str) -> bool:
+    """A configured supervisor, or a member of the configured user group (membership cached 10 minutes)."""
+    people = runtime.config.supervisors
+    if user in people.users:
+        return True
+    if not people.group:
+        return False
+    return user in await group_members(runtime, people.group)
+
+
+async def group_members(runtime: Runtime, group: str) -> set[str]:
+    name = f"usergroup:{group}"
+    cached = await runtime.store.cached(name)
+    if cached is not None:
+        return set(cached)
+    members = await runtime.gateway.usergroup_members(group)
+    if members is None:
+        return set()  # Slack failed: refuse now, ask again next time (nothing cached)
+    await runtime.store.cache(name, sorted(members), GROUP_CACHE_SECONDS)
+    return members
+
+
+async def load_handoff(runtime: Runtime, handoff_id: str) -> Handoff | None:
+    fields = await runtime.store.handoff(handoff_id) if handoff_id else None
+    return Handoff.from_fields(fields) if fields else None
+
+
+async def refresh_posts(runtime: Runtime, h: Handoff) -> None:
+    """Show the handoff's current state on its case post and on every re-notify post."""
+    if not h.post_channel:
+        return
+    text, blocks = case_post(h, runtime.clock())
+    for ts in (h.post_ts, *h.reposts):
+        if ts:
+            await runtime.gateway.update(h.post_channel, ts, text, blocks)
+    channel, _, ts = h.second_tier_post.partition("|")
+    if channel and ts:
+        await runtime.gateway.update(channel, ts, text, blocks)
+
+
+async def tell_agent(runtime: Runtime, h: Handoff, text: str) -> Sent:
+    """A private line to the requesting agent in the customer's thread."""
+    return await runtime.gateway.post_ephemeral(h.channel, h.requested_by, text, thread_ts=h.root_ts)
+
+
+async def refuse(runtime: Runtime, channel: str | None, user: str, text: str, thread_ts: str | None = None) -> None:
+    """A private answer to someone whose click can't be honoured (not a supervisor, race lost)."""
+    if channel:
+        await runtime.gateway.post_ephemeral(channel, user, text, thread_ts=thread_ts)
+    else:
+        await runtime.gateway.dm(user, text)
