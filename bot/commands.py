@@ -216,6 +216,25 @@ def decode_another(value: str) -> tuple[Phrases, tuple[str, ...]] | None:
     return Phrases(kind, context[:MAX_CONTEXT], step), tuple(str(s) for s in shown)
 
 
+def next_phrasings(book: Any, request: Phrases, shown: Sequence[str] = (), count: int = 3) -> tuple[Any, tuple[str, ...]]:
+    """(suggestion, ids shown before it): closest to the context first, then the rest of the kind, never
+    repeating until every phrasing of the kind was seen, when the cycle starts over."""
+    from dataclasses import replace
+
+    from phrasebook import fill, suggest
+
+    seen = set(shown)
+    suggestion = suggest(book, request.kind, request.context, offered=tuple(shown), seed=len(shown), count=count, step=request.step)
+    fresh = [(pid, text) for pid, text in suggestion.phrases if pid not in seen]
+    if len(fresh) < count:  # the context's phrasings are used up: widen to the whole kind
+        others = [p for p in book.phrases(request.kind) if request.step is None or p.step == request.step]
+        taken = seen | {pid for pid, _ in fresh}
+        fresh += [(p.id, fill(p.text)) for p in others if p.id not in taken][: count - len(fresh)]
+    if not fresh:  # everything was shown once: start the cycle again
+        return suggest(book, request.kind, request.context, count=count, step=request.step), ()
+    return replace(suggestion, phrases=tuple(fresh)), tuple(shown)
+
+
 def phrases_message(suggestion: Any, request: Phrases, shown_before: Sequence[str] = ()) -> dict[str, Any]:
     """Three phrasings of one kind with an "Another" button that cycles without repeats."""
     shown = [*shown_before, *(pid for pid, _ in suggestion.phrases)]

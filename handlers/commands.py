@@ -54,14 +54,8 @@ def register(app, runtime) -> None:  # noqa: ANN001
 
 
 def phrases_answer(runtime: Any, request: cmd.Phrases, shown: tuple[str, ...]) -> dict[str, Any]:
-    from phrasebook import suggest
-
-    seed = len(shown)
-    suggestion = suggest(runtime.book, request.kind, request.context, offered=shown, seed=seed, step=request.step)
-    if shown and suggestion.phrases and all(pid in shown for pid, _ in suggestion.phrases):
-        shown = ()  # every phrasing was seen: start the cycle again rather than show nothing new
-        suggestion = suggest(runtime.book, request.kind, request.context, seed=seed, step=request.step)
-    return cmd.phrases_message(suggestion, request, shown)
+    suggestion, before = cmd.next_phrasings(runtime.book, request, shown)
+    return cmd.phrases_message(suggestion, request, before)
 
 
 def check_answer(runtime: Any, draft: str) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import logging
+
 import aiohttp
 
 from bot import ids
@@ -27,6 +29,7 @@ from bot.vocabulary import level_index
 from handlers.replay_input import ReplayMessage, ReplayThread
 from handlers.replay_slack import BOT_USER, TEAM, RecordedCall, WebApiRecorder
 
+log = logging.getLogger("deescalate.replay")
 SUPERVISOR = "UREPLAYSUP"
 SUPERVISOR_CHANNEL = "CREPLAYSUP"
 QUIET_TIMEOUT = 10.0
@@ -37,8 +40,9 @@ class Whisper:
     to: str  # display name of the agent
     text: str  # the whisper's fallback text
     lines: list[str]  # the phrasings or sections it showed
-    kind: str | None = None
+    kind: str | None = None  # the phrasebook kind of a whisper
     offers_handoff: bool = False
+    tip: bool = False  # a wording tip on the agent's own message, not a suggestion of words
 
 
 @dataclass
@@ -65,7 +69,11 @@ class ThreadResult:
 
     @property
     def whispers(self) -> int:
-        return sum(len(s.whispers) for s in self.steps)
+        return sum(1 for s in self.steps for w in s.whispers if not w.tip)
+
+    @property
+    def tips(self) -> int:
+        return sum(1 for s in self.steps for w in s.whispers if w.tip)
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class Totals:
     flagged: int
     whispers: int
     whispers_per_thread: float
+    wording_tips: int
     abuse_events: int
     handoff_suggestions: int
 
@@ -87,6 +96,7 @@ def totals(results: Sequence[ThreadResult]) -> Totals:
         flagged=sum(1 for r in results if r.flagged),
         whispers=whispers,
         whispers_per_thread=round(whispers / len(results), 2) if results else 0.0,
+        wording_tips=sum(r.tips for r in results),
         abuse_events=sum(s.abuse_events for r in results for s in r.steps),
         handoff_suggestions=sum(1 for r in results for s in r.steps if s.handoff_suggested),
     )
@@ -216,15 +226,19 @@ class Replayer:
             count = after.whisper_count - (before.whisper_count if before is not None else 0)
             notes = after.whispers[-count:] if count > 0 else []
         whispers = []
-        for i, call in enumerate(sent):
+        for call in sent:
             blocks = call.params.get("blocks") or []
+            # Suggestions carry "Another suggestion"; wording tips and other private notes do not.
+            suggestion = _has_action(blocks, ids.WHISPER_ANOTHER)
+            user = str(call.params.get("user", ""))
             whispers.append(
                 Whisper(
-                    to=self.identities.names.get(str(call.params.get("user", "")), str(call.params.get("user", ""))),
+                    to=self.identities.names.get(user, user),
                     text=str(call.params.get("text", "")),
                     lines=_block_lines(blocks),
-                    kind=notes[i].get("kind") if i < len(notes) else None,
+                    kind=notes.pop(0).get("kind") if suggestion and notes else None,
                     offers_handoff=_has_action(blocks, ids.START_HANDOFF),
+                    tip=not suggestion,
                 )
             )
         return whispers
@@ -278,23 +292,34 @@ class Replayer:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + QUIET_TIMEOUT
         while loop.time() < deadline:
-            busy = [t for t in asyncio.all_tasks() if t is not me and t not in baseline and not t.done()]
+            busy = [t for t in asyncio.all_tasks() if t is not me and t not in baseline and not t.done() and not _connection(t)]
             if not busy:
                 return
             await asyncio.sleep(0.002)
+        log.warning("replay: work still running after %ss: %s", QUIET_TIMEOUT, [_name(t) for t in busy])
+
+
+def _name(task: asyncio.Task) -> str:
+    return getattr(task.get_coro(), "__qualname__", task.get_name())
+
+
+def _connection(task: asyncio.Task) -> bool:
+    # An HTTP server's per-connection task may idle in keep-alive; the work it serves is awaited by
+    # the client task that made the request, which is tracked.
+    return _name(task) in _CONNECTION_TASKS
+
+
+_CONNECTION_TASKS = {"RequestHandler.start", "BaseProtocol._drain_helper"}
 
 
 def _block_lines(blocks: Sequence[Any]) -> list[str]:
+    """The section texts of a private message: the phrasings of a whisper, the findings of a tip."""
     lines: list[str] = []
     for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        text = block.get("text")
-        if isinstance(text, dict) and text.get("text"):
-            lines.append(str(text["text"]))
-        for element in block.get("elements", []) if block.get("type") == "context" else []:
-            if isinstance(element, dict) and element.get("text"):
-                lines.append(str(element["text"]))
+        if isinstance(block, dict) and block.get("type") == "section":
+            text = block.get("text")
+            if isinstance(text, dict) and text.get("text"):
+                lines.append(str(text["text"]).lstrip("> ").replace("\n", " "))
     return lines
 
 

@@ -57,8 +57,12 @@ def run(
     except ReplayInputError as exc:
         print(f"deescalate replay: {exc}", file=err)
         return 1
-    _quiet_logs()
-    results = asyncio.run(_with_progress(config, threads, err))
+    levels = _quiet_logs()
+    try:
+        results = asyncio.run(_with_progress(config, threads, err))
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
     if fmt == "json":
         out.write(render_json(results) + "\n")
     else:
@@ -81,10 +85,14 @@ async def _with_progress(config, threads, err):  # noqa: ANN001, ANN202
         return await replay_threads(config, threads, lambda n: bar.update(task, completed=n))
 
 
-def _quiet_logs() -> None:
-    # The embedded store warns that it is not persistent: true, and exactly what a replay wants.
-    for name in ("deescalate", "slack_bolt", "slack_sdk", "aiohttp"):
+def _quiet_logs() -> dict[str, int]:
+    """Silence the bot's own logs for the run (the embedded store's "not persistent" warning is
+    exactly what a replay wants); returns the levels to restore."""
+    names = ("deescalate", "slack_bolt", "slack_sdk", "aiohttp")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    return levels
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -114,10 +122,13 @@ def render_text(results: Sequence[ThreadResult]) -> str:
             mark = _LEVEL_MARK.get(step.level or "", " ").ljust(2)
             lines.append(f"  {_clock(m.ts)}  {who}  {level} {mark} {_one_line(m.text, 90)}")
             for whisper in step.whispers:
+                if whisper.tip:
+                    lines.append(f"      ↳ wording tip to {whisper.to}: {_one_line(whisper.text, 110)}")
+                    continue
                 kind = f" ({whisper.kind})" if whisper.kind else ""
-                lines.append(f"      ↳ whisper to {whisper.to}{kind}: {_one_line(whisper.text, 110)}")
-                for shown in whisper.lines[1:4]:
-                    lines.append(f"          {_one_line(shown, 110)}")
+                lines.append(f"      ↳ whisper to {whisper.to}{kind}:")
+                for shown in whisper.lines[:3]:
+                    lines.append(f"          “{_one_line(shown, 110)}”")
             for post in step.posts:
                 lines.append(f"      ↳ bot posted: {_one_line(post, 110)}")
             if step.abuse_events:
@@ -128,7 +139,8 @@ def render_text(results: Sequence[ThreadResult]) -> str:
     t = totals(results)
     lines.append(
         f"Totals: {t.threads} threads, {t.messages} messages · {t.flagged} flagged (reached tense or heated) · "
-        f"{t.whispers} whispers ({t.whispers_per_thread:g} per thread) · {t.abuse_events} abuse events · "
+        f"{t.whispers} whispers ({t.whispers_per_thread:g} per thread) · {t.wording_tips} wording tips · "
+        f"{t.abuse_events} abuse events · "
         f"{t.handoff_suggestions} handoff suggestions"
     )
     return "\n".join(lines) + "\n"
