@@ -301,6 +301,17 @@ def test_non_ascii_text_keeps_accented_words_whole_and_emoji_as_tokens():
     assert toks.count("😡") == 2 and "fine" in toks and "“fine”" not in toks
 
 
+@pytest.mark.parametrize("text", ["ПОЧЕМУ НЕ РАБОТАЕТ ДОСТАВКА", "¿DÓNDE ESTÁ MI PEDIDO? LLEVO SEMANAS"])
+def test_shouting_outside_ascii_is_volume(text):
+    assert "volume" in kinds(text)
+    assert "volume" not in kinds(text.lower())
+
+
+def test_evidence_lists_words_in_the_order_written():
+    assert evidence("this is unacceptable and ridiculous and frustrating", "frustration") == "unacceptable, ridiculous, frustrating"
+    assert evidence("frustrating and ridiculous, truly unacceptable", "frustration") == "frustrating, ridiculous, unacceptable"
+
+
 def test_bad_type_raises_type_error():
     with pytest.raises(TypeError):
         score(None)  # type: ignore[arg-type]
