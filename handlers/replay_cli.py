@@ -104,6 +104,10 @@ def _clock(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.gmtime(ts))
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def render_text(results: Sequence[ThreadResult]) -> str:
     lines: list[str] = []
     for number, result in enumerate(results, start=1):
@@ -138,10 +142,9 @@ def render_text(results: Sequence[ThreadResult]) -> str:
         lines.append("")
     t = totals(results)
     lines.append(
-        f"Totals: {t.threads} threads, {t.messages} messages · {t.flagged} flagged (reached tense or heated) · "
-        f"{t.whispers} whispers ({t.whispers_per_thread:g} per thread) · {t.wording_tips} wording tips · "
-        f"{t.abuse_events} abuse events · "
-        f"{t.handoff_suggestions} handoff suggestions"
+        f"Totals: {_n(t.threads, 'thread')}, {_n(t.messages, 'message')} · {t.flagged} flagged (reached tense or heated) · "
+        f"{_n(t.whispers, 'whisper')} ({t.whispers_per_thread:g} per thread) · {_n(t.wording_tips, 'wording tip')} · "
+        f"{_n(t.abuse_events, 'abuse event')} · {_n(t.handoff_suggestions, 'handoff suggestion')}"
     )
     return "\n".join(lines) + "\n"
 

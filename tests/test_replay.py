@@ -65,7 +65,7 @@ def test_text_output_shows_levels_whispers_and_totals() -> None:
     assert "── Thread 1/1: order-20418" in out
     assert "customer Marco" in out and "agent Lena" in out
     assert "↳ whisper to Lena" in out
-    assert out.rstrip().splitlines()[-1].startswith("Totals: 1 threads, 8 messages · 1 flagged")
+    assert out.rstrip().splitlines()[-1].startswith("Totals: 1 thread, 8 messages · 1 flagged")
 
 
 def test_cooldown_follows_message_time() -> None:
