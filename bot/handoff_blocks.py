@@ -195,7 +195,7 @@ def case_blocks(h: Handoff, now: float) -> Blocks:
         tension += f"\nFirst signs of tension {minutes(now - h.first_tense_at)} ago"
     blocks: Blocks = [
         {"type": "header", "text": _plain(header, HEADER_MAX)},
-        _section("   ".join(p for p in people if p)),
+        _section("  ·  ".join(p for p in people if p)),
         _section(tension),
     ]
     if h.triggers:
