@@ -76,6 +76,19 @@ _BYTE_TABLE = bytes.maketrans(
     bytes(c if chr(c) in _KEEP else (ord(BREAK) if chr(c) in ".,;:!?|" else 32) for c in range(128)),
 )
 _NEEDS_FIX_RE = re.compile(r"([^\W\d_])\1\1|[*@$0-9']")
+# Within " "-joined words: words with a mask character, elongated words, words with a digit.
+# Each starts only at a word's start and cannot backtrack into itself, so the cost stays linear.
+_MASKED_TOKEN_RE = re.compile(r"(?<![^ ])[^ *@$']*[*@$'][^ ]*")
+_ELONG_TOKEN_RE = re.compile(r"(?<![^ ])[^ ]*?([^\W\d_])\1\1[^ ]*")
+_DIGIT_TOKEN_RE = re.compile(r"(?<![^ ])[^ 0-9]*[0-9][^ ]*")
+_MASK_CHARS_RE = re.compile(r"[*@$']")
+_DIGIT_RE = re.compile(r"[0-9]")
+_LEET_BYTES = bytes.maketrans(b"013457@$!", b"oieastasi")
+
+
+def _leet(words: str) -> str:
+    # One C-level pass: bytes.translate for ASCII, str.translate otherwise.
+    return words.encode().translate(_LEET_BYTES).decode() if words.isascii() else words.translate(_LEET)
 NEGATORS = frozenset(
     "not no never cannot can't cant don't dont doesn't doesnt didn't didnt isn't isnt wasn't wasnt aren't arent "
     "won't wont wouldn't wouldnt shouldn't shouldnt couldn't couldnt haven't havent hasn't hasnt ain't nothing "
@@ -113,15 +126,26 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
     fixes = {}
     stretched = []
     unknown = uniq.difference(known)
-    # One search over all unknown words decides whether any of them needs the per-word repair.
-    if unknown and _NEEDS_FIX_RE.search(" ".join(unknown)) is not None:
-        for tok in unknown:
-            if _NEEDS_FIX_RE.search(tok) is not None:
-                if _ELONG3_RE.search(tok) is not None and not tok.isdigit() and not tok.startswith("www"):
-                    stretched.append(tok)
-                fixed = _fix(tok, known)
-                if fixed != tok:
-                    fixes[tok] = fixed
+    # One search over all unknown words decides whether any of them needs repair; then masked and
+    # elongated words are repaired one by one (they are few), and words with digits ("sh1t") are
+    # read as leet in one batch, so a paste of 8,000 order numbers stays cheap.
+    joined = " ".join(unknown) if unknown else ""
+    if joined and _NEEDS_FIX_RE.search(joined) is not None:
+        special = set(_MASKED_TOKEN_RE.findall(joined)) if _MASK_CHARS_RE.search(joined) else set()
+        if _ELONG3_RE.search(joined) is not None:
+            special.update(m.group(0) for m in _ELONG_TOKEN_RE.finditer(joined))
+        for tok in special:
+            if _ELONG3_RE.search(tok) is not None and not tok.isdigit() and not tok.startswith("www"):
+                stretched.append(tok)
+            fixed = _fix(tok, known)
+            if fixed != tok:
+                fixes[tok] = fixed
+        digits = [t for t in _DIGIT_TOKEN_RE.findall(joined) if t not in special] if _DIGIT_RE.search(joined) else []
+        if digits:
+            leets = _leet(" ".join(digits)).split(" ")
+            found = known.intersection(leets) if isinstance(known, (set, frozenset)) else {w for w in leets if w in known}
+            if found:
+                fixes.update((tok, leet) for tok, leet in zip(digits, leets) if leet in found)
         if fixes:
             toks = [fixes.get(t, t) for t in toks]
             uniq = set(toks)
@@ -150,6 +174,11 @@ def _mark_negation(toks: list[str], uniq: set[str]) -> list[str]:
                 i = toks.index(neg, i + 1)
             except ValueError:
                 break
+    if len(changed) > 8:
+        # Many negations (long or unusual text): one rebuild keeps the cost linear.
+        uniq.clear()
+        uniq.update(out)
+        return out
     for word in changed:
         uniq.add("neg_" + word)
         if word not in out:

@@ -275,6 +275,8 @@ def test_empty_text_is_calm():
         "!" * 40000,
         "f*ck you idiot " * 2700,
         "😡 " * 20000,
+        ("not bad, never good " * 2000)[:40000],
+        " ".join(f"not w{i}" for i in range(6000))[:40000],
     ],
 )
 def test_forty_thousand_characters_in_linear_time(text):
