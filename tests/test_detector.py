@@ -314,6 +314,39 @@ def test_evidence_lists_words_in_the_order_written():
     assert evidence("frustrating and ridiculous, truly unacceptable", "frustration") == "frustrating, ridiculous, unacceptable"
 
 
+def _reference_tokens(text: str, known: frozenset[str]) -> list[str]:
+    """The tokenizer spelled out slowly (one regex, every word repaired on its own): the fast one must agree."""
+    from bot.detector_text import _NEEDS_FIX_RE, _TOKEN_RE, _URL_RE, _fix, NEGATORS, _SOFTENERS
+
+    lower = text.lower()
+    if "http" in lower or "www." in lower:
+        lower = _URL_RE.sub(" ", lower)
+    toks = ["|" if t in ".,;:!?|" else t for t in _TOKEN_RE.findall(lower)]
+    toks = [_fix(t, known) if t not in known and _NEEDS_FIX_RE.search(t) else t for t in toks]
+    out = list(toks)
+    for i, tok in enumerate(toks):
+        if tok in NEGATORS and i + 1 < len(toks):
+            j = i + 2 if (toks[i + 1] in _SOFTENERS and i + 2 < len(toks)) else i + 1
+            if toks[j] not in NEGATORS and toks[j][:1].isalpha():
+                out[j] = "neg_" + toks[j]
+    return out
+
+
+_WORDISH = st.sampled_from(["not", "never", "happy", "f*ck", "sh1t", "sooooo", "a$$hole", "'quoted'", "w123", "50", "don't", "very", "@user", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORDISH, st.text(alphabet=st.characters(max_codepoint=127), max_size=6)), max_size=25))
+def test_fast_tokenizer_agrees_with_the_plain_reference(parts):
+    from bot.detector import _KNOWN
+    from bot.detector_text import read_tokens
+
+    text = " ".join(parts)
+    toks, _, uniq = read_tokens(text, _KNOWN)
+    assert toks == _reference_tokens(text, _KNOWN)
+    assert uniq == set(toks)
+
+
 def test_bad_type_raises_type_error():
     with pytest.raises(TypeError):
         score(None)  # type: ignore[arg-type]
