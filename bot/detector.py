@@ -74,11 +74,9 @@ class _Linear:
     zero: float  # logit with no evidence (the intercept)
     threshold: float  # val-tuned decision logit
     gain: float  # scale of token evidence, tuned on val by scripts/train_detector.py
-    base: float  # logit with no evidence; tuned on val with the gain, never above neutral-ish
-
-    def to_logit(self, s: float) -> float:
-        """Map a sum of token weights to a score logit: no evidence reads calm (monotone)."""
-        return self.base + s * self.gain
+    # Logit with no evidence: the detector's neutral point (reads calm) unless the table sets one.
+    # A message's logit is base + gain * (sum of its tokens' weights): monotone in the evidence.
+    base: float
 
 
 def _logit(p: float) -> float:
