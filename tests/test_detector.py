@@ -253,7 +253,9 @@ def test_every_raised_level_says_why():
         assert r.level != "calm" and r.signals and all(s.evidence for s in r.signals)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n", "😡😡😡", "¿Dónde está mi pedido?", "我的订单在哪里", "\x00\x01", "🙂 thanks"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\n", "😡😡😡", "¿Dónde está mi pedido?", "我的订单在哪里", "\x00\x01", "🙂 thanks", "\ud800 WHY IS THIS", "sh1t\udfff you"]
+)
 def test_unicode_emoji_and_empty_text(text):
     r = score(text)
     assert 0 <= r.tension <= 1 and r.level in LEVELS
