@@ -14,10 +14,15 @@ slot, so the Lua scripts below stay valid on a cluster):
 | dx:handoffs:open                 | zset   | none                 | open (not resolved/declined) handoff ids by time  |
 | dx:handoffs:all                  | zset   | trimmed to retention | every handoff id by request time, for reports     |
 | dx:timers                        | zset   | none                 | due timers `kind|id|n` scored by due time         |
-| dx:stats:<YYYY-MM-DD>            | hash   | retention            | daily counters (whispers, handoffs, triggers…)    |
+| dx:stats:<YYYY-MM-DD>            | hash   | retention            | daily counters (whispers, handoffs, triggers…)*   |
 | dx:once:<name>                   | string | caller's TTL         | "at most once per period" guards                  |
 | dx:cache:<name>                  | string | caller's TTL         | small cached lookups (user groups)                |
-| dx:agent:<user>:<YYYY-MM-DD>     | zset   | 2 d                  | threads an agent worked on that day (App Home)    |
+| dx:agent:<user>:<YYYY-MM-DD>     | zset   | 2 d                  | threads an agent worked on that day (App Home)*   |
+
+(*) Written behind: `count` and `note_agent_thread` add to an in-process buffer that `flush` writes in
+one pipeline (the server flushes every second and on shutdown; readers of these keys flush first).
+That keeps a message's work at one Redis round trip; a crashed process loses at most the last
+second of counts and App Home entries, never a record, handoff or timer.
 
 A message's state change is one round trip: the commit script de-duplicates the event, checks the
 record's version (optimistic concurrency between replicas) and writes, all at once. Records are
@@ -127,11 +132,41 @@ def _day(ts: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(ts))
 
 
+class WriteBehind:
+    """Counter increments and App Home entries waiting for the next flush (plain dicts, no I/O)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}  # stats key -> counter -> amount
+        self.agents: dict[str, dict[str, float]] = {}  # agent-day key -> "channel:root_ts" -> at
+
+    def count(self, key: str, counters: Mapping[str, int]) -> None:
+        row = self.counts.setdefault(key, {})
+        for name, amount in counters.items():
+            row[name] = row.get(name, 0) + amount
+
+    def note(self, key: str, member: str, at: float) -> None:
+        members = self.agents.setdefault(key, {})
+        members[member] = max(at, members.get(member, at))
+
+    def take(self) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, float]]]:
+        counts, agents = self.counts, self.agents
+        self.counts, self.agents = {}, {}
+        return counts, agents
+
+    def restore(self, counts: dict[str, dict[str, int]], agents: dict[str, dict[str, float]]) -> None:
+        for key, row in counts.items():
+            self.count(key, row)
+        for key, members in agents.items():
+            for member, at in members.items():
+                self.note(key, member, at)
+
+
 class Store:
     """Async access to Redis (or the embedded stand-in) for everything deescalate keeps."""
 
     def __init__(self, redis: Any, *, persistent: bool, thread_ttl: float, retention: float):
         self.redis = redis
+        self.behind = WriteBehind()
         self.persistent = persistent
         self.thread_ttl = max(1, int(thread_ttl))
         self.retention = max(1, int(retention))
@@ -182,6 +217,10 @@ class Store:
         return cls(client, persistent=persistent, thread_ttl=thread_ttl_days * 86400, retention=retention_days * 86400)
 
     async def close(self) -> None:
+        try:
+            await self.flush()
+        except Exception as exc:  # Redis already gone: the last second of counts is what we lose
+            log.warning("could not write the last counters on shutdown: %s: %s", type(exc).__name__, exc)
         await self.redis.aclose()
 
     async def ping(self) -> bool:
@@ -353,18 +392,32 @@ class Store:
     # ---- counters, guards, caches ------------------------------------------------------------
 
     async def count(self, counters: Mapping[str, int], at: float | None = None) -> None:
-        """Add to today's counters (whispers, handoffs, triggers:<name>, …)."""
-        if not counters:
+        """Add to today's counters (whispers, handoffs, triggers:<name>, …); written by the next flush."""
+        self.behind.count(f"dx:stats:{_day(time.time() if at is None else at)}", counters)
+
+    async def flush(self) -> None:
+        """Write the buffered counters and App Home entries in one pipeline (no-op when there are none)."""
+        counts, agents = self.behind.take()
+        if not counts and not agents:
             return
-        key = f"dx:stats:{_day(time.time() if at is None else at)}"
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for name, amount in counters.items():
-                pipe.hincrby(key, name, amount)
-            pipe.expire(key, self.retention)
-            await pipe.execute()
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key, row in counts.items():
+                    for name, amount in row.items():
+                        pipe.hincrby(key, name, amount)
+                    pipe.expire(key, self.retention)
+                for key, members in agents.items():
+                    pipe.zadd(key, members)
+                    pipe.expire(key, AGENT_DAY_TTL)
+                await pipe.execute()
+        except BaseException:
+            # Redis away or the flush cancelled: keep them for the next flush rather than lose them.
+            self.behind.restore(counts, agents)
+            raise
 
     async def daily_counters(self, days: int, now: float | None = None) -> dict[str, dict[str, int]]:
         """{day: {counter: value}} for the last `days` days, oldest first."""
+        await self.flush()  # this process's own recent counts included
         now = time.time() if now is None else now
         names = [_day(now - 86400 * i) for i in range(days - 1, -1, -1)]
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -385,12 +438,9 @@ class Store:
         await self.redis.set(f"dx:cache:{name}", json.dumps(value), ex=max(1, int(ttl)))
 
     async def note_agent_thread(self, user: str, channel: str, root_ts: str, at: float) -> None:
-        key = f"dx:agent:{user}:{_day(at)}"
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zadd(key, {f"{channel}:{root_ts}": at})
-            pipe.expire(key, AGENT_DAY_TTL)
-            await pipe.execute()
+        self.behind.note(f"dx:agent:{user}:{_day(at)}", f"{channel}:{root_ts}", at)
 
     async def agent_threads(self, user: str, at: float) -> list[tuple[str, str]]:
+        await self.flush()
         members = await self.redis.zrange(f"dx:agent:{user}:{_day(at)}", 0, -1)
         return [tuple(m.rsplit(":", 1)) for m in members]  # type: ignore[misc]

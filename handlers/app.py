@@ -28,6 +28,8 @@ T = TypeVar("T")
 
 # The longest a Redis call may delay an acknowledgement (Slack gives up, and retries, after 3 s).
 ACK_STORE_TIMEOUT = 0.5
+# Daily counters and App Home entries are written behind, at most this late (see bot/store.py).
+FLUSH_SECONDS = 1.0
 
 
 @dataclass
@@ -124,6 +126,7 @@ def build_runtime(config: Config, *, store: Store | None = None, book: Any = Non
         app=app,
     )
     app.middleware(_count_and_dedupe(runtime))
+    runtime.loops.append(flush_loop)
 
     @app.error
     async def on_error(error: Exception, body: dict, logger: logging.Logger) -> None:
@@ -134,6 +137,20 @@ def build_runtime(config: Config, *, store: Store | None = None, book: Any = Non
         module = importlib.import_module(f"handlers.{surface}")
         module.register(app, runtime)
     return runtime
+
+
+async def flush_loop(runtime: Runtime) -> None:
+    """Write the buffered counters every second in one pipeline, keeping each message at one round trip."""
+    while True:
+        await asyncio.sleep(FLUSH_SECONDS)
+        try:
+            await runtime.store.flush()
+        except Exception as exc:  # Redis away: the counts stay buffered for the next try
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError from exc  # the embedded store may turn a cancel into an error
+            runtime.metrics.store_errors.inc()
+            log.warning("counter flush failed: %s", type(exc).__name__)
 
 
 def _load_book(config: Config) -> Any:

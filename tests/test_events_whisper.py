@@ -344,3 +344,44 @@ def test_the_supervisor_channel_is_not_followed(make_bot, standin, channel):  # 
     talk.post(CUSTOMER, ABUSE[0])
     bot.settle()
     assert standin.calls == [] or all(c.method == "auth.test" for c in standin.calls)
+
+
+def test_a_whispered_message_costs_one_redis_round_trip(make_bot, standin, redis_url):  # noqa: ANN001
+    import asyncio
+
+    bot = make_bot(redis_url)
+    talk = Conversation(bot, standin).opened()
+    client = bot.store.redis
+    trips: list[str] = []
+    plain, pipeline = client.execute_command, client.pipeline
+
+    def in_message_work() -> bool:
+        task = asyncio.current_task()
+        return task is not None and task.get_name() == "event:message"
+
+    async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if in_message_work():
+            trips.append(str(args[0]))
+        return await plain(*args, **kwargs)
+
+    def counted_pipeline(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        pipe = pipeline(*args, **kwargs)
+        run = pipe.execute
+
+        async def execute(*a, **k):  # noqa: ANN002, ANN003, ANN202
+            if in_message_work():
+                trips.append("pipeline")
+            return await run(*a, **k)
+
+        pipe.execute = execute
+        return pipe
+
+    client.execute_command, client.pipeline = counted, counted_pipeline
+    talk.post(CUSTOMER, HEATED)
+    standin.wait_for("chat.postEphemeral")
+    bot.settle()
+    talk.post(AGENT, "I'm sorry for the wait, let me fix this now.")
+    bot.settle()
+    assert trips == ["EVALSHA", "EVALSHA"]  # the commit, once per message; counters are written behind
+    day = next(iter(bot.run(bot.store.daily_counters(1, bot.runtime.clock())).values()))
+    assert day["whispers"] == 1

@@ -108,3 +108,41 @@ def test_daily_counters_and_once_guard(store_url: str | None) -> None:
         assert await store.once("recovery:U1", 60) and not await store.once("recovery:U1", 60)
 
     _run(scenario())
+
+
+def test_counters_are_written_behind_in_one_pipeline_and_reach_other_replicas(store_url: str | None) -> None:
+    async def scenario() -> None:
+        store = Store.connect(store_url)
+        other = store if store_url is None else Store.connect(store_url)
+        now = time.time()
+        await store.count({"whispers": 1, "whispers:empathy": 1}, at=now)
+        await store.count({"whispers": 1}, at=now)
+        await store.note_agent_thread("UA", "C1", "1.1", now)
+        if store_url is not None:
+            # not written yet: another replica sees nothing until the flush (at most a second later)
+            assert list((await other.daily_counters(1, now)).values()) == [{}]
+        await store.flush()
+        assert list((await other.daily_counters(1, now)).values()) == [{"whispers": 2, "whispers:empathy": 1}]
+        assert await other.agent_threads("UA", now) == [("C1", "1.1")]
+        await store.flush()  # nothing left: counting again would double the numbers
+        assert list((await other.daily_counters(1, now)).values()) == [{"whispers": 2, "whispers:empathy": 1}]
+
+    _run(scenario())
+
+
+def test_a_failed_flush_keeps_the_counts_for_the_next_one(redis_url: str) -> None:
+    async def scenario() -> None:
+        store = Store.connect(redis_url)
+        now = time.time()
+        await store.count({"whispers": 3}, at=now)
+        real = store.redis
+        store.redis = Store.connect("redis://127.0.0.1:1/0").redis  # nothing listens there
+        with pytest.raises(Exception):
+            await store.flush()
+        store.redis = real
+        await store.count({"whispers": 1}, at=now)
+        await store.close()  # shutdown writes what is left
+        fresh = Store.connect(redis_url)
+        assert list((await fresh.daily_counters(1, now)).values()) == [{"whispers": 4}]
+
+    _run(scenario())
