@@ -3,6 +3,8 @@
 Layout of a folder (the default book lives in phrasebook/<language>/):
     <kind>.toml   [[phrase]] entries for one kind (file name = kind, see KINDS)
     coach.toml    [[rule]] entries for the wording coach
+    boundary.toml also holds [[cue]] entries: patterns that show an agent set a boundary step in
+                  their own words (the ladder climbs only once the agent has set the current step)
 A team folder (DEESCALATE_PHRASEBOOK) holds the same files, either directly or in a
 <language>/ subfolder; an entry whose id exists in the default replaces the fields it sets,
 `disabled = true` removes it, and a new id adds a phrase.
@@ -22,6 +24,7 @@ from phrasebook.fill import template_problems
 from phrasebook.model import (
     BOUNDARY_STEPS,
     COACH_FILE,
+    BoundaryCue,
     KINDS,
     REGISTERS,
     CoachRule,
@@ -35,12 +38,15 @@ DEFAULT_ROOT = Path(__file__).resolve().parent
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PHRASE_FIELDS = {"id", "text", "triggers", "levels", "step", "register", "disabled"}
 _RULE_FIELDS = {"id", "patterns", "why", "reframe", "disabled"}
+_CUE_FIELDS = {"id", "patterns", "unless", "step", "disabled"}
+# The tables each kind of file may hold: [[phrase]] everywhere, [[rule]] in coach.toml, [[cue]] in boundary.toml.
+_FIELDS = {"phrase": _PHRASE_FIELDS, "rule": _RULE_FIELDS, "cue": _CUE_FIELDS}
 _GROUP_REF = re.compile(r"\\(?:g<)?(\d+)")
 
 
 @dataclass
 class _Entry:
-    """One [[phrase]] or [[rule]] table as read, with where it came from."""
+    """One [[phrase]], [[rule]] or [[cue]] table as read, with where it came from."""
 
     kind: str  # a phrase kind, or COACH_FILE for rules
     fields: dict[str, Any]
@@ -51,6 +57,7 @@ class _Entry:
 class _Layer:
     phrases: dict[str, _Entry]
     rules: dict[str, _Entry]
+    cues: dict[str, _Entry]
 
 
 def shipped_languages() -> tuple[str, ...]:
@@ -75,7 +82,7 @@ def check_phrasebook(path: str | Path | None = None, language: str = "en") -> li
 def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phrasebook]:
     problems: list[Problem] = []
     base_dir = DEFAULT_ROOT / language
-    base = _read_folder(base_dir, _display_default, problems) if base_dir.is_dir() else _Layer({}, {})
+    base = _read_folder(base_dir, _display_default, problems) if base_dir.is_dir() else _Layer({}, {}, {})
     where = _display_default(base_dir)
     if custom is not None:
         root = Path(custom)
@@ -86,9 +93,11 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
             team = _read_folder(folder, str, problems)
             _merge(base.phrases, team.phrases, problems)
             _merge(base.rules, team.rules, problems)
+            _merge(base.cues, team.cues, problems)
             where = str(folder)
     by_kind = _phrases(base.phrases, problems)
     rules = _rules(base.rules, problems)
+    cues = _cues(base.cues, problems)
     for kind in KINDS:
         if not by_kind.get(kind):
             problems.append(Problem(where, None, f"missing kind {kind!r}: no phrases (add {kind}.toml)"))
@@ -97,7 +106,7 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
         for step in BOUNDARY_STEPS:
             if step not in present:
                 problems.append(Problem(where, None, f"missing boundary step {step}: no boundary phrase has step = {step}"))
-    return problems, Phrasebook(language=language, by_kind=by_kind, rules=rules)
+    return problems, Phrasebook(language=language, by_kind=by_kind, rules=rules, cues=cues)
 
 
 def _display_default(path: Path) -> str:
@@ -105,7 +114,7 @@ def _display_default(path: Path) -> str:
 
 
 def _read_folder(folder: Path, display, problems: list[Problem]) -> _Layer:
-    layer = _Layer({}, {})
+    layer = _Layer({}, {}, {})
     for path in sorted(folder.glob("*.toml")):
         file = display(path)
         kind = path.stem
@@ -118,39 +127,41 @@ def _read_folder(folder: Path, display, problems: list[Problem]) -> _Layer:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             problems.append(Problem(file, None, f"invalid TOML: {err}"))
             continue
-        table = "rule" if kind == COACH_FILE else "phrase"
+        tables = ("rule",) if kind == COACH_FILE else ("phrase", "cue") if kind == "boundary" else ("phrase",)
+        expected = " or ".join(f"[[{t}]]" for t in tables)
         for key in data:
-            if key != table:
-                problems.append(Problem(file, None, f"unknown top-level key {key!r} (expected [[{table}]] tables)"))
-        entries = data.get(table, [])
-        if not isinstance(entries, list):
-            problems.append(Problem(file, None, f"{table!r} must be an array of tables, written [[{table}]]"))
-            continue
-        target = layer.rules if kind == COACH_FILE else layer.phrases
-        for index, raw in enumerate(entries, start=1):
-            entry = _read_entry(kind, raw, file, index, problems)
-            if entry is None:
+            if key not in tables:
+                problems.append(Problem(file, None, f"unknown top-level key {key!r} (expected {expected} tables)"))
+        for table in tables:
+            entries = data.get(table, [])
+            if not isinstance(entries, list):
+                problems.append(Problem(file, None, f"{table!r} must be an array of tables, written [[{table}]]"))
                 continue
-            entry_id = entry.fields["id"]
-            if entry_id in target:
-                problems.append(Problem(file, entry_id, f"duplicate id (also in {target[entry_id].file})"))
-                continue
-            target[entry_id] = entry
+            target = {"rule": layer.rules, "cue": layer.cues, "phrase": layer.phrases}[table]
+            for index, raw in enumerate(entries, start=1):
+                entry = _read_entry(kind, table, raw, file, index, problems)
+                if entry is None:
+                    continue
+                entry_id = entry.fields["id"]
+                if entry_id in target:
+                    problems.append(Problem(file, entry_id, f"duplicate id (also in {target[entry_id].file})"))
+                    continue
+                target[entry_id] = entry
     return layer
 
 
-def _read_entry(kind: str, raw: Any, file: str, index: int, problems: list[Problem]) -> _Entry | None:
+def _read_entry(kind: str, table: str, raw: Any, file: str, index: int, problems: list[Problem]) -> _Entry | None:
     """Type- and vocabulary-check one table; keeps the valid fields so later checks see what is there."""
     if not isinstance(raw, dict):
-        problems.append(Problem(file, f"entry {index}", "must be a table"))
+        problems.append(Problem(file, f"{'cue' if table == 'cue' else 'entry'} {index}", "must be a table"))
         return None
     entry_id = raw.get("id")
     if not isinstance(entry_id, str) or not _ID.match(entry_id):
-        problems.append(Problem(file, f"entry {index}", "missing or invalid id (lowercase letters, digits, . _ -)"))
+        problems.append(Problem(file, f"{'cue' if table == 'cue' else 'entry'} {index}", "missing or invalid id (lowercase letters, digits, . _ -)"))
         return None
     before = len(problems)
     say = lambda reason: problems.append(Problem(file, entry_id, reason))  # noqa: E731
-    allowed = _RULE_FIELDS if kind == COACH_FILE else _PHRASE_FIELDS
+    allowed = _FIELDS[table]
     fields: dict[str, Any] = {"id": entry_id}
     for key, value in raw.items():
         if key not in allowed:
@@ -189,7 +200,7 @@ def _check_field(kind: str, key: str, value: Any, say) -> Any:
         if not isinstance(value, int) or isinstance(value, bool) or value not in BOUNDARY_STEPS:
             return say("step must be 1 (request), 2 (final warning) or 3 (ending the conversation)")
         return value
-    if key in ("triggers", "levels", "patterns"):
+    if key in ("triggers", "levels", "patterns", "unless"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return say(f"{key} must be a list of strings")
         if key == "triggers":
@@ -203,13 +214,13 @@ def _check_field(kind: str, key: str, value: Any, say) -> Any:
             for tag in bad:
                 say(f"unknown level {tag!r} (known: {', '.join(LEVELS)})")
             return None if bad else frozenset(value)
-        return _compile(value, say)
+        return _compile(value, say, key)
     return value
 
 
-def _compile(patterns: list[str], say) -> tuple[re.Pattern[str], ...] | None:
+def _compile(patterns: list[str], say, key: str = "patterns") -> tuple[re.Pattern[str], ...] | None:
     if not patterns:
-        return say("patterns must not be empty")
+        return say(f"{key} must not be empty")
     compiled = []
     for pattern in patterns:
         try:
@@ -285,6 +296,20 @@ def _rules(entries: dict[str, _Entry], problems: list[Problem]) -> tuple[CoachRu
         else:
             rules.append(CoachRule(entry_id, f["patterns"], f["why"], f["reframe"]))
     return tuple(rules)
+
+
+def _cues(entries: dict[str, _Entry], problems: list[Problem]) -> tuple[BoundaryCue, ...]:
+    cues = []
+    for entry_id, entry in entries.items():
+        f = entry.fields
+        if f.get("disabled"):
+            continue
+        missing = [key for key in ("patterns", "step") if key not in f]
+        if missing:
+            problems.append(Problem(entry.file, entry_id, f"boundary cue needs {', '.join(missing)}"))
+            continue
+        cues.append(BoundaryCue(entry_id, f["step"], f["patterns"], f.get("unless", ())))
+    return tuple(cues)
 
 
 def _did_you_mean(word: str, options) -> str:

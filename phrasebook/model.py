@@ -74,6 +74,19 @@ class CoachRule:
 
 
 @dataclass(frozen=True)
+class BoundaryCue:
+    """Words that show an agent set a boundary of one step, however they phrased it ([[cue]] in boundary.toml)."""
+
+    id: str
+    step: int
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()  # the cue does not count when one of these matches too
+
+    def matches(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns) and not any(p.search(text) for p in self.unless)
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong in a phrasebook file, precise enough to fix without reading code."""
 
@@ -102,6 +115,7 @@ class Phrasebook:
     language: str
     by_kind: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False, compare=False)
     rules: tuple[CoachRule, ...] = ()
+    cues: tuple[BoundaryCue, ...] = ()
 
     def phrases(self, kind: str) -> tuple[Phrase, ...]:
         """Every enabled phrase of one kind, in file order."""

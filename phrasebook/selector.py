@@ -5,7 +5,6 @@ Pure and deterministic: the same book, moment, thread history and seed give the 
 
 from __future__ import annotations
 
-import difflib
 import random
 import re
 from dataclasses import dataclass
@@ -199,21 +198,64 @@ def context_triggers(context: str) -> frozenset[str]:
 
 
 def boundary_step_used(book: Phrasebook, text: str) -> int | None:
-    """The boundary step an agent's message most resembles (it may be edited or wrapped), or None."""
-    message = _content_words(text)
-    flat = " ".join(_WORD.findall(text.lower()))
-    best: tuple[float, int] | None = None
-    for phrase in book.phrases("boundary"):
-        plain = fill(phrase.text)
-        words = _content_words(plain)
-        if not words or phrase.step is None:
+    """The boundary step an agent's message sets, or None: the highest of the phrase it resembles and the cues it matches.
+
+    Agents rarely paste a phrasing as offered: they edit it, wrap it, or say it their own way. A
+    message "resembles" a phrase when it holds most of the phrase's content words; the book's
+    [[cue]] patterns catch the own-words versions. On the message path for every agent reply, so
+    the phrases' word sets are computed once per book.
+    """
+    flat = text.replace("\u2019", "'")
+    message = _content_words(flat)
+    index = _boundary_index(book)
+    best: tuple[float, float, int] | None = None
+    for step, words in index.phrases:
+        shared = len(words & message)
+        if not shared:
             continue
-        contained = len(words & message) / len(words)
-        similar = difflib.SequenceMatcher(None, " ".join(_WORD.findall(plain.lower())), flat).ratio()
-        score = max(contained, similar)
-        if best is None or score > best[0]:
-            best = (score, phrase.step)
-    return best[1] if best and best[0] >= 0.7 else None
+        # Containment says "the phrase is in there"; Jaccard breaks ties toward the closest phrase.
+        score = (shared / len(words), shared / len(words | message), step)
+        if best is None or score > best:
+            best = score
+    steps = [best[2]] if best and best[0] >= RESEMBLES else []
+    if index.any_cue is None or index.any_cue.search(flat):
+        steps += [cue.step for cue in book.cues if cue.matches(flat)]
+    return max(steps) if steps else None
+
+
+RESEMBLES = 0.7  # share of a boundary phrase's content words an agent's message must hold
+
+
+@dataclass(frozen=True)
+class _BoundaryIndex:
+    phrases: tuple[tuple[int, frozenset[str]], ...]  # (step, content words) per boundary phrase
+    any_cue: re.Pattern[str] | None  # every cue pattern in one regex: most replies match none, in one pass
+
+
+def _boundary_index(book: Phrasebook) -> _BoundaryIndex:
+    """What boundary_step_used compares against, built once per book (the book is immutable)."""
+    cached = book.__dict__.get("_boundary_index")
+    if cached is None:
+        phrases = tuple(
+            (p.step, words) for p in book.phrases("boundary") if p.step is not None and (words := _content_words(fill(p.text)))
+        )
+        cached = _BoundaryIndex(phrases, _one_regex([p.pattern for cue in book.cues for p in cue.patterns]))
+        # Frozen dataclass: store beside the fields the way functools.cached_property does.
+        book.__dict__["_boundary_index"] = cached
+    return cached
+
+
+def _one_regex(patterns: list[str]) -> re.Pattern[str] | None:
+    """An alternation of all patterns, or None when that would change what one of them means."""
+    if not patterns or any(_BACKREF.search(p) for p in patterns):
+        return None  # group numbers shift inside an alternation: check the patterns one by one
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:  # e.g. a team's patterns reuse a group name
+        return None
+
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?\(")
 
 
 def _slots(kinds: Sequence[str], count: int) -> list[str]:
