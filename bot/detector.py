@@ -33,6 +33,13 @@ _FLAG_OF = {"threat": "threat", "hate": "hate", "authority": "authority", "churn
             "public": "churn", "repeat_question": "repeat", "repeat_contact": "repeat"}
 # Learned logits map to tension so that no evidence reads calm, and the val-tuned decision reads 0.5.
 _NEUTRAL_TENSION = 0.15
+# Topics say what the trouble is about, not how the customer feels; they never block the polite credit.
+_TOPICS = frozenset({"refund", "billing", "outage", "defect"})
+# Politeness lowers the logit this much while no cue is stronger than _POLITE_UNTIL.
+_POLITE_CREDIT = 0.7
+_POLITE_UNTIL = 0.45
+_FURTHER_KIND = 0.7
+_MORE_EVIDENCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,8 @@ def _logit(p: float) -> float:
 
 _NEUTRAL_LOGIT = _logit(_NEUTRAL_TENSION)
 _CALM_LOGIT = _logit(_BOUNDS[0])
+# With support cues found, the learned part may pull at most this far below neutral.
+_CUE_FLOOR = _NEUTRAL_LOGIT - 0.25
 _ABUSIVE_LOGIT = _logit(ABUSIVE_AT)
 
 
@@ -99,7 +108,8 @@ def _sigmoid(x: float) -> float:
 def _load_models() -> tuple[_Linear, _Linear, frozenset[str]]:
     raw = json.loads(resources.files("bot").joinpath("data/detector_weights.json").read_text(encoding="utf-8"))
     models = raw["models"]
-    anger = {t: w[0] for t, w in raw["weights"].items() if w[0]}
+    # Everyday support words keep no tweet-learned anger weight (see lex.SUPPORT_NEUTRAL).
+    anger = {t: w[0] for t, w in raw["weights"].items() if w[0] and t not in lex.SUPPORT_NEUTRAL}
     offense = {t: w[1] for t, w in raw["weights"].items() if w[1]}
     def linear(name: str, weights: dict[str, float]) -> _Linear:
         m = models[name]
@@ -201,12 +211,30 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
         kinds = {}
     else:
         kinds = _combine(cues)
-        if t_logit < _NEUTRAL_LOGIT - 1.0:
+        if t_logit < _CUE_FLOOR:
             # Tweet-learned calm words ("broken" hearts) must not cancel the support cues found.
-            t_logit = _NEUTRAL_LOGIT - 1.0
+            t_logit = _CUE_FLOOR
+        strongest = 0.0
+        lifts = []
+        top = _strongest_cues(cues) if len(cues) > len(kinds) else None
         for kind, (_, w) in kinds.items():
-            t_logit += _TENSION_GAIN.get(kind, _DEFAULT_GAIN) * w
+            # More evidence of the same kind ("I was promised…, nobody called") is still one sign:
+            # it lifts tension a little beyond its strongest piece, not as much as a new kind.
+            lift_w = w if top is None else top[kind] + _MORE_EVIDENCE * (w - top[kind])
+            lifts.append(_TENSION_GAIN.get(kind, _DEFAULT_GAIN) * lift_w)
             a_logit += _ABUSE_GAIN.get(kind, 0.0) * w
+            if kind not in _TOPICS and w > strongest:
+                strongest = w
+        if len(lifts) == 1:
+            t_logit += lifts[0]
+        else:
+            # Each further kind of trouble adds less: two signs make a tense message, not a heated one.
+            lifts.sort(reverse=True)
+            t_logit += sum(lift * _FURTHER_KIND**i for i, lift in enumerate(lifts))
+        if strongest < _POLITE_UNTIL and not lex.POLITE.isdisjoint(uniq):
+            # A problem reported politely ("hasn't arrived yet, could you check?") is not yet tension;
+            # sarcasm and strong cues ("thanks for nothing") are above the bar and keep their weight.
+            t_logit -= _POLITE_CREDIT
     tension = _sigmoid(t_logit)
     abuse = _sigmoid(a_logit)
     if object_swearing and not kinds.keys() & {"abuse", "threat", "hate"}:
@@ -241,6 +269,14 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
     tension = round(tension, 3)  # the level is read from the value reported, so the two always agree
     flags = tuple(f for f in FLAGS if f in flag_set) if flag_set else ()
     return Reading(tension, level_for(tension), round(abuse, 3), flags, signals)
+
+
+def _strongest_cues(cues: list[tuple[str, str, float]]) -> dict[str, float]:
+    top: dict[str, float] = {}
+    for kind, _, w in cues:
+        if w > top.get(kind, 0.0):
+            top[kind] = w
+    return top
 
 
 def _strength(item: tuple[str, tuple[str, float]]) -> float:
@@ -391,9 +427,10 @@ def _find_volume(text: str, stretched: list[str], cues: list[tuple[str, str, flo
             cues.append(("volume", longest[:8], min(0.5, 0.15 + 0.07 * len(longest))))
     words = text.split()
     caps = [w for w in filter(str.isupper, words) if len(w) >= 3 and w.strip("!?.,:;'\"") not in _ACRONYMS]
-    if len(caps) >= 2 or (caps and len(caps[0]) >= 5):
-        share = min(1.0, len(caps) / len(words))
-        if share >= 0.2 or len(caps) >= 4:
+    if len(caps) >= 2 or (caps and len(caps[0]) >= 5) or (caps and caps[0].strip("!?.,:;'\"") in lex.SHOUTED):
+        # Short words ("IS", "MY") cannot show capitals either way, so they do not dilute the share.
+        share = min(1.0, len(caps) / (sum(len(w) >= 3 for w in words) or 1))
+        if share >= 0.2 or len(caps) >= 4 or not lex.SHOUTED.isdisjoint(w.strip("!?.,:;'\"") for w in caps):
             shown = " ".join(w.strip("!?.,:;'\"") for w in caps[:4])
             cues.append(("volume", shown, round(min(0.6, 0.2 + 0.4 * share), 2)))
     if stretched:
