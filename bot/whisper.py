@@ -23,6 +23,7 @@ MAX_COACHED = 20
 # Flags that mean "a supervisor should be one click away".
 _HANDOFF_FLAGS = frozenset({"threat", "hate", "authority"})
 STRONG_ABUSE = 0.8  # abuse score that means abuse even without a cue aimed at "you"
+SUSTAINED_ABUSE = 3  # abusive customer messages (among the kept recent ones) that call for a supervisor
 
 
 # ---- inputs -------------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     abusive = _abusive(reading)
     if abusive:
         tally.add("abuse_events")
-    _react(case, reading, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+    _react(case, reading, msg.ts, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
 
 
 def _customer_edit(
@@ -251,7 +252,7 @@ def _customer_edit(
     case.lines = [replace(ln, text=clip(msg.text), level=reading.level) if ln.ts == msg.ts else ln for ln in case.lines]
     _absorb(case, reading, msg.at, tally)
     abusive = _abusive(reading)
-    _react(case, reading, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+    _react(case, reading, msg.ts, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
 
 
 def _absorb(case: Case, reading: Reading, now: float, tally: _Tally) -> None:
@@ -288,6 +289,7 @@ def _moment_flags(reading: Reading) -> frozenset[str]:
 def _react(
     case: Case,
     reading: Reading,
+    ts: str,
     before_level: str,
     before_flags: frozenset[str],
     abusive: bool,
@@ -300,8 +302,6 @@ def _react(
     """Whisper the thread's agents if this moment calls for it and restraint allows; alert if nobody is there."""
     level_rose = level_index(reading.level) > level_index(before_level)
     new_flags = _moment_flags(reading) - before_flags
-    step = _ladder_step(case) if abusive else 0
-    ladder_up = step > case.boundary_step
     if not (level_rose or new_flags or abusive):
         return
     if not case.agents:
@@ -313,11 +313,57 @@ def _react(
         return
     if case.whisper_count >= settings.cap:
         return
+    ladder = _Ladder.of(case, ts, book) if abusive else None
     cooling = case.last_whisper_at is not None and now - case.last_whisper_at < settings.cooldown
-    escalates = level_index(reading.level) > level_index(case.whispered_level) or bool(new_flags) or ladder_up
+    escalates = level_index(reading.level) > level_index(case.whispered_level) or bool(new_flags)
+    if ladder is not None:
+        if ladder.repeated and not ladder.fresh and not ladder.handoff_due:
+            return  # every phrasing of this step was offered already, and a supervisor was offered too
+        escalates = escalates or ladder.climbs or ladder.handoff_due
     if cooling and not escalates:
         return
-    _whisper(case, reading, level_rose, step, case.agents, book, now, tally, actions)
+    _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
+
+
+@dataclass(frozen=True)
+class _Ladder:
+    """Where the boundary ladder stands for an abusive message."""
+
+    step: int  # the step to whisper
+    climbs: bool  # a step not whispered before (the agent set the last one)
+    repeated: bool  # the same step again: abuse went on before the agent set it
+    fresh: bool  # phrasings of this step not yet offered in the thread remain
+    abusive: int  # abusive customer messages among the recent ones, this one included
+    handoff_due: bool  # abuse is sustained and no whisper has offered a supervisor yet
+
+    @classmethod
+    def of(cls, case: Case, ts: str | None, book: Any) -> "_Ladder":
+        step = _ladder_step(case)
+        count = _abusive_messages(case, ts)
+        offered_handoff = any(w.get("handoff") for w in case.whispers)
+        return cls(
+            step=step,
+            climbs=step > case.boundary_step,
+            repeated=step == case.boundary_step,
+            fresh=any(p.id not in case.offered for p in book.phrases("boundary") if p.step == step),
+            abusive=count,
+            handoff_due=count >= SUSTAINED_ABUSE and not offered_handoff,
+        )
+
+    @property
+    def handoff(self) -> bool:
+        return self.step == 3 or self.abusive >= SUSTAINED_ABUSE
+
+
+def _abusive_messages(case: Case, ts: str | None) -> int:
+    """Abusive customer messages among the kept recent ones; the one at `ts` was just read as abusive.
+
+    Re-reads the others (at most MAX_LINES, and only when abuse is in play): the record keeps their
+    words, not their readings.
+    """
+    from bot.detector import score
+
+    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text)))
 
 
 def _ladder_step(case: Case) -> int:
@@ -331,51 +377,69 @@ def _whisper(
     case: Case,
     reading: Reading,
     rising: bool,
-    step: int,
+    ladder: _Ladder | None,
     recipients: list[str],
     book: Any,
     now: float,
     tally: _Tally,
     actions: list[Action],
+    skip: frozenset[str] = frozenset(),
 ) -> None:
     from phrasebook import Moment, choose
 
+    step = ladder.step if ladder is not None else 0
     moment = Moment(
         level=reading.level,
         rising=rising,
-        flags=_moment_flags(reading),
+        flags=_moment_flags(reading) | ({"abusive"} if ladder is not None else set()),
         triggers=reading.triggers,
         boundary_step=max(step - 1, 0),
     )
     seed = zlib.crc32(f"{case.root_ts}:{case.whisper_count}".encode())
-    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3)
+    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, skip=skip)
     if suggestion is None:
         return
     number = case.whisper_count + 1
-    handoff = _calls_for_supervisor(suggestion.kind, suggestion.step, reading)
-    why = wb.why_line(reading.level, _evidence(reading))
-    text, blocks = wb.whisper(
-        title=suggestion.title, phrases=[t for _, t in suggestion.phrases], why=why, level=reading.level,
-        channel=case.channel, root_ts=case.root_ts, number=number, handoff=handoff,
-    )
+    boundary = suggestion.kind == "boundary" and ladder is not None
+    handoff = _calls_for_supervisor(suggestion.kind, suggestion.step, reading) or (boundary and ladder.handoff)
+    note: dict[str, Any] = {
+        "n": number, "at": now, "kind": suggestion.kind, "title": suggestion.title, "ids": [pid for pid, _ in suggestion.phrases],
+        "level": reading.level, "flags": sorted(moment.flags), "triggers": sorted(reading.triggers), "handoff": handoff,
+    }
+    if suggestion.kind == "boundary" and suggestion.step:
+        note["step"] = suggestion.step
+    if boundary:
+        if ladder.repeated:
+            note["repeated"] = True
+        note["abusive"] = ladder.abusive
+    text, blocks = _render(case, note, [t for _, t in suggestion.phrases], wb.why_line(reading.level, _evidence(reading)))
     for agent in recipients:
         actions.append(Whisper(case.channel, agent, case.root_ts, text, tuple(blocks), suggestion.kind))
-    ids = [pid for pid, _ in suggestion.phrases]
     case.whisper_count = number
     case.last_whisper_at = now
     case.whispered_level = reading.level
     case.whispered_flags = sorted(set(case.whispered_flags) | set(reading.flags))
-    case.offered = (case.offered + [i for i in ids if i not in case.offered])[-MAX_OFFERED:]
-    note: dict[str, Any] = {
-        "n": number, "at": now, "kind": suggestion.kind, "title": suggestion.title, "ids": ids, "level": reading.level,
-        "flags": sorted(moment.flags), "triggers": sorted(reading.triggers), "handoff": handoff,
-    }
-    if suggestion.kind == "boundary" and suggestion.step:
-        note["step"] = suggestion.step
-        case.boundary_step = max(case.boundary_step, suggestion.step)
+    case.offered = (case.offered + [i for i in note["ids"] if i not in case.offered])[-MAX_OFFERED:]
+    if "step" in note:
+        case.boundary_step = max(case.boundary_step, note["step"])
     case.whispers = (case.whispers + [note])[-MAX_WHISPERS:]
     tally.add("whispers")
     tally.add(f"whispers:{suggestion.kind}")
+
+
+def _render(case: Case, note: dict, phrases: list[str], why: str) -> tuple[str, list[dict]]:
+    """A whisper's text and blocks from its note: the same for the first send and every re-send."""
+    step = int(note.get("step", 0))
+    hint = None
+    if step:
+        hint = wb.ladder_hint(
+            step, repeated=bool(note.get("repeated")), abusive=int(note.get("abusive", 0)), handoff=bool(note.get("handoff"))
+        )
+    return wb.whisper(
+        title=note.get("title") or note.get("kind", "Suggestion").title(), phrases=phrases, why=why,
+        level=note.get("level", case.level), channel=case.channel, root_ts=case.root_ts, number=int(note["n"]),
+        handoff=bool(note.get("handoff")), hint=hint,
+    )
 
 
 def _calls_for_supervisor(kind: str, step: int | None, reading: Reading) -> bool:
@@ -405,11 +469,13 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
             tally.add("boundary_steps")
             tally.add(f"boundary:{agent}")
     _coach(case, msg, book, tally, actions)
-    if first_reply and level_index(case.level) >= level_index("tense") and case.whisper_count < settings.cap:
-        # Someone finally picked up a hard thread: give them the words for where it stands now.
+    if first_reply and level_index(case.level) >= level_index("uneasy") and case.whisper_count < settings.cap:
+        # Someone picked up a thread that was already souring: early words for where it stands now.
         reading = _current_reading(case)
         if reading is not None:
-            _whisper(case, reading, False, _ladder_step(case) if case.abuse_seen else 0, [agent], book, msg.at, tally, actions)
+            ladder = _Ladder.of(case, None, book) if case.abuse_seen else None
+            done = frozenset({_PHRASE_KIND[step.kind]}) if step is not None and step.kind in _PHRASE_KIND else frozenset()
+            _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions, skip=done)
 
 
 def _current_reading(case: Case) -> Reading | None:
@@ -451,6 +517,10 @@ _STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("empathy", r"\b(I understand|I hear you|must be (so )?frustrating|I can see why|entiendo|comprendo)\b"),
     )
 )
+
+
+# An agent's step and the phrasebook kind that would only repeat it.
+_PHRASE_KIND = {"apology": "apology", "empathy": "empathy", "validation": "validation", "offer": "options", "timeline": "expectations"}
 
 
 def _step_of(book: Any, agent: str, text: str, at: float) -> Step | None:
@@ -509,11 +579,7 @@ def render_note(case: Case, note: dict, book: Any) -> tuple[str, list[dict]]:
     phrases = [fill(p.text) for p in (book.get(i) for i in note.get("ids", ())) if p is not None]
     evidence = [(k, case.evidence.get(k, "")) for k in note.get("triggers", ())]
     evidence = [e for e in evidence if e[1]]
-    return wb.whisper(
-        title=note.get("title") or note.get("kind", "Suggestion").title(), phrases=phrases,
-        why=wb.why_line(note.get("level", case.level), evidence), level=note.get("level", case.level),
-        channel=case.channel, root_ts=case.root_ts, number=int(note["n"]), handoff=bool(note.get("handoff")),
-    )
+    return _render(case, note, phrases, wb.why_line(note.get("level", case.level), evidence))
 
 
 def record_feedback(case: Case, number: int, verdict: str) -> tuple[Case, bool]:

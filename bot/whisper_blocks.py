@@ -60,8 +60,9 @@ def whisper(
     root_ts: str,
     number: int,
     handoff: bool,
+    hint: str | None = None,
 ) -> tuple[str, list[dict]]:
-    """A whisper: header with the kind in words, 2–3 phrasings, the why line, and its buttons."""
+    """A whisper: header with the kind in words, 2–3 phrasings, the why line, an optional hint, and its buttons."""
     ref = f"{channel}|{root_ts}|{number}"
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"💬 {title}"[:150], "emoji": True}},
@@ -73,9 +74,26 @@ def whisper(
     for text in phrases:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"> {escape(text)}"}})
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": why}]})
+    if hint:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": hint}]})
     blocks.append(_buttons(ref, f"{channel}|{root_ts}" if handoff else None))
     fallback = f"Suggestion ({title}): {phrases[0]}" if phrases else f"Suggestion ({title})"
     return fallback, blocks
+
+
+def ladder_hint(step: int, *, repeated: bool, abusive: int, handoff: bool) -> str | None:
+    """What a boundary whisper adds when abuse goes on: why the step did not move, and that help is one click away."""
+    parts = []
+    if repeated:
+        parts.append(
+            f"↻ Still step {step}: the next step comes once you've set this one, in these words or your own."
+        )
+    if handoff and abusive >= 3 and step < 3:
+        parts.append(
+            f"🤝 That's {abusive} abusive messages in this thread. You don't have to take this alone: "
+            "*Start handoff* brings in a supervisor."
+        )
+    return "\n".join(parts) or None
 
 
 def _buttons(ref: str, handoff_value: str | None, feedback: bool = True) -> dict:

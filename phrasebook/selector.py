@@ -142,11 +142,17 @@ def choose(
     customer: str | None = None,
     issue: str | None = None,
     timeframe: str | None = None,
+    skip: Collection[str] = (),
 ) -> Suggestion | None:
-    """What to whisper for this moment; None when the moment is calm and there is nothing to say."""
+    """What to whisper for this moment; None when the moment is calm and there is nothing to say.
+
+    `skip`: kinds the agent has just done themselves (an apology they already made); the others lead,
+    unless they are all the moment has.
+    """
     kinds, step = plan(moment)
     if not kinds:
         return None
+    kinds = tuple(k for k in kinds if k not in skip) or kinds
     slots = _slots(kinds, count)
     picked: list[Phrase] = []
     for kind in dict.fromkeys(slots):
