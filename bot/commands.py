@@ -19,9 +19,17 @@ from bot.safety import escape, quote
 from phrasebook import KINDS
 
 COMMAND = "/deescalate"
+
+
+def _arg(name: str) -> str:
+    """A placeholder in usage text. Slack reads a raw <…> as a link or mention, so the brackets go as entities."""
+    return f"&lt;{name}&gt;"
+
+
+KIND, DRAFT, LINK = _arg("kind"), _arg("draft"), _arg("thread link")
 USAGE = (
-    f"Usage: `{COMMAND} help` · `{COMMAND} <kind> [context words]` · `{COMMAND} check <draft>` · "
-    f"`{COMMAND} status <thread link>` · `{COMMAND} handoff <thread link> [note]` · `{COMMAND} handoffs` · "
+    f"Usage: `{COMMAND} help` · `{COMMAND} {KIND} [context words]` · `{COMMAND} check {DRAFT}` · "
+    f"`{COMMAND} status {LINK}` · `{COMMAND} handoff {LINK} [note]` · `{COMMAND} handoffs` · "
     f"`{COMMAND} stats [7d|30d]`"
 )
 MAX_STATS_DAYS = 90
@@ -172,6 +180,8 @@ def bad_command_message(bad: BadCommand) -> dict[str, Any]:
 
 
 def refusal_message(text: str) -> dict[str, Any]:
+    """A polite no. `text` is ours and plain: any <, > or & in it is shown as typed, never read as markup."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return ephemeral(text, [_section(f":no_entry: {text}")])
 
 
@@ -181,14 +191,14 @@ def help_message() -> dict[str, Any]:
         "*deescalate* follows your support threads. When a customer's frustration climbs it privately "
         "suggests wording to you (nobody else sees it), points out phrases in your replies that tend to "
         "make things worse, and lets you hand a thread to a supervisor with a ready summary.",
-        f"*`{COMMAND} <kind> [context words]`* – three phrasings of one kind, closest to your words first. "
+        f"*`{COMMAND} {KIND} [context words]`* – three phrasings of one kind, closest to your words first. "
         f"Kinds: {kinds}.\n_e.g._ `{COMMAND} apology late delivery` · `{COMMAND} boundary 2` "
         "(boundary steps: 1 request, 2 final warning, 3 end the conversation)",
-        f"*`{COMMAND} check <draft>`* – before you send: wording that may inflame, a calmer rewrite, and how "
+        f"*`{COMMAND} check {DRAFT}`* – before you send: wording that may inflame, a calmer rewrite, and how "
         f"the draft itself reads.\n_e.g._ `{COMMAND} check As I already said, calm down.`",
-        f"*`{COMMAND} status <thread link>`* – the thread's level, how it got there, flags, boundary step, "
+        f"*`{COMMAND} status {LINK}`* – the thread's level, how it got there, flags, boundary step, "
         f"whispers sent and any handoff.\n_e.g._ `{COMMAND} status https://acme.slack.com/archives/C0123/p1700000000000100`",
-        f"*`{COMMAND} handoff <thread link> [note]`* – hand the thread to a supervisor (opens the handoff "
+        f"*`{COMMAND} handoff {LINK} [note]`* – hand the thread to a supervisor (opens the handoff "
         f"form).\n_e.g._ `{COMMAND} handoff https://acme.slack.com/archives/C0123/p1700000000000100 wants a refund over my limit`",
         f"*`{COMMAND} handoffs`* – supervisors: open handoffs, oldest first, with Accept buttons.",
         f"*`{COMMAND} stats [7d|30d]`* – tense threads, handoffs, time to accept, top triggers and root "

@@ -152,7 +152,7 @@ def unattended(*, channel: str, level: str, why: str, permalink: str | None) -> 
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": why}]},
     ]
-    return f"A {level} thread in #{channel} has no agent yet.", blocks
+    return f"A {level} thread in <#{channel}> has no agent yet.", blocks
 
 
 def recovery(text: str) -> tuple[str, list[dict]]:

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -208,7 +209,7 @@ class Replayer:
             step = Step(message, case.level if case else None)
             step.abuse_events = max(0, await self._abuse_count() - before_abuse)
             step.whispers = self._whispers(new_calls, before, case)
-            step.posts = [str(c.params.get("text", "")) for c in new_calls if c.method == "chat.postMessage"]
+            step.posts = [self._readable(str(c.params.get("text", ""))) for c in new_calls if c.method == "chat.postMessage"]
             newly_step_three = case is not None and case.boundary_step >= 3 and (before is None or before.boundary_step < 3)
             step.handoff_suggested = newly_step_three or any(
                 w.offers_handoff or w.kind == "escalation" for w in step.whispers
@@ -218,6 +219,18 @@ class Replayer:
         if case is not None:
             result.peak_level, result.flags, result.boundary_step = case.peak_level, list(case.flags), case.boundary_step
         return result
+
+    def _readable(self, text: str) -> str:
+        """Slack markup as a reader of the replay knows it: <#C…> by the replayed channel's name, <@U…> by name."""
+        names = {cid: f"#{name}" if name else "the replayed channel" for (_, name), cid in self.identities.channels.items()}
+
+        def one(match: re.Match[str]) -> str:
+            sigil, ref = match.group(1), match.group(2)
+            if sigil == "#":
+                return names.get(ref, f"#{ref}")
+            return f"@{self.identities.names.get(ref, ref)}"
+
+        return _MARKUP.sub(one, text)
 
     def _whispers(self, calls: Sequence[RecordedCall], before: Any, after: Any) -> list[Whisper]:
         sent = [c for c in calls if c.method == "chat.postEphemeral"]
@@ -231,10 +244,12 @@ class Replayer:
             # Suggestions carry "Another suggestion"; wording tips and other private notes do not.
             suggestion = _has_action(blocks, ids.WHISPER_ANOTHER)
             user = str(call.params.get("user", ""))
+            text = str(call.params.get("text", ""))
             whispers.append(
                 Whisper(
                     to=self.identities.names.get(user, user),
-                    text=str(call.params.get("text", "")),
+                    # The printer labels a tip already; the notification's own "Wording tip:" would say it twice.
+                    text=text if suggestion else _unlabelled(text),
                     lines=_block_lines(blocks),
                     kind=notes.pop(0).get("kind") if suggestion and notes else None,
                     offers_handoff=_has_action(blocks, ids.START_HANDOFF),
@@ -310,6 +325,18 @@ def _connection(task: asyncio.Task) -> bool:
 
 
 _CONNECTION_TASKS = {"RequestHandler.start", "BaseProtocol._drain_helper"}
+
+
+_MARKUP = re.compile(r"<([#@])([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def _unlabelled(text: str) -> str:
+    """A private note's text without the label it opens with in a notification ("Wording tip: …")."""
+    label, sep, rest = text.partition(": ")
+    return rest if sep and label.lower() in _LABELS else text
+
+
+_LABELS = {"wording tip"}
 
 
 def _block_lines(blocks: Sequence[Any]) -> list[str]:

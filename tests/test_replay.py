@@ -43,7 +43,25 @@ def test_abusive_thread_escalates_and_whispers_boundaries() -> None:
     assert "boundary" in kinds and insult["whispers"][0]["to"] == "Sam"
     assert thread["flagged"] and result["totals"]["abuse_events"] >= 2
     agent_lines = [m for m in messages if m["role"] == "agent"]
-    assert all(not w or w["tip"] for m in agent_lines for w in m["whispers"] if w)  # agents' own lines bring tips, not suggestions
+    # An agent's own lines bring tips, not suggestions, except their first reply in a thread already souring.
+    assert all(w["tip"] for m in agent_lines[1:] for w in m["whispers"])
+    assert [w["to"] for w in agent_lines[0]["whispers"] if not w["tip"]] == ["Sam"]
+
+
+def test_abusive_thread_climbs_the_boundary_ladder_as_the_agent_sets_boundaries() -> None:
+    # Sam asks for respect in his own words after the second insult: the third insult brings step 2, with a handoff.
+    from phrasebook import fill, load_phrasebook
+
+    step_of = {fill(p.text): p.step for p in load_phrasebook().phrases("boundary")}
+    thread = replay_json(EXAMPLES / "abusive.jsonl")["threads"][0]
+    messages = thread["messages"]
+    boundary = [(i, w) for i, m in enumerate(messages) for w in m["whispers"] if w["kind"] == "boundary"]
+    assert [sorted({step_of[line] for line in w["lines"]}) for _, w in boundary] == [[1], [1], [2]]
+    assert len({line for _, w in boundary[:2] for line in w["lines"]}) == 6  # step 1 twice, never the same phrasing
+    assert thread["boundary_step"] == 2
+    last_index, last = boundary[-1]
+    assert last["offers_handoff"] and messages[last_index]["handoff_suggested"]
+    assert not boundary[0][1]["offers_handoff"]
 
 
 def test_authority_demand_suggests_a_handoff_where_it_happens() -> None:
@@ -65,6 +83,8 @@ def test_text_output_shows_levels_whispers_and_totals() -> None:
     assert "── Thread 1/1: order-20418" in out
     assert "customer Marco" in out and "agent Lena" in out
     assert "↳ whisper to Lena" in out
+    # The tip is labelled once, by the printer.
+    assert "↳ wording tip to Lena: instead of “As I said”" in out and "Wording tip: instead" not in out
     assert out.rstrip().splitlines()[-1].startswith("Totals: 1 thread, 8 messages · 1 flagged")
 
 
@@ -79,6 +99,18 @@ def test_cooldown_follows_message_time() -> None:
     return_rows = _replay_rows(rows)
     assert len(return_rows[2]["whispers"]) == 1
     assert return_rows[3]["whispers"] == []
+
+
+def test_posts_name_channels_and_people_as_the_replay_reader_knows_them() -> None:
+    rows = [
+        {"thread": "t", "user": "Kim", "role": "customer", "text": "This is UNACCEPTABLE!!! Weeks of waiting, worst service ever!!!", "ts": 1717405200},
+        {"thread": "t", "user": "Ana", "role": "agent", "text": "I'm on it.", "ts": 1717405300},
+    ]
+    posts = _replay_rows(rows)[0]["posts"]
+    assert posts and "<#" not in posts[0] and "the replayed channel" in posts[0]
+    export = replay_json(EXAMPLES / "export")
+    alerts = [p for t in export["threads"] for m in t["messages"] for p in m["posts"]]
+    assert alerts and all("#help-desk" in p and "<#" not in p for p in alerts)
 
 
 def _replay_rows(rows: list[dict]) -> list[dict]:
