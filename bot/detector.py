@@ -148,7 +148,8 @@ _OFFENSE_GET = _OFFENSE.weights.get
 _ZEROS = repeat(0.0)
 # What each cue word sets off: its ready-made word cues, the phrases anchored on it, whether it can harm.
 _PLAN: dict[str, tuple[tuple[tuple[str, str, float], ...], tuple[lex.Phrase, ...], bool]] = {
-    w: (tuple((k, w.replace("neg_", "no "), s) for k, s in _WORD_CUES.get(w, ())), lex.PHRASES.get(w, ()), w in _HARM_WORDS)
+    # A negated topic reads "no refund"; a negated good word reads "not happy".
+    w: (tuple((k, w.replace("neg_", "not " if k == "frustration" else "no "), s) for k, s in _WORD_CUES.get(w, ())), lex.PHRASES.get(w, ()), w in _HARM_WORDS)
     for w in _CUE_WORDS
 }
 # Whether the volume reader can find anything: the text's bytes are mapped to its shape in one C-level
@@ -427,10 +428,10 @@ def _find_volume(text: str, stretched: list[str], cues: list[tuple[str, str, flo
             cues.append(("volume", longest[:8], min(0.5, 0.15 + 0.07 * len(longest))))
     words = text.split()
     caps = [w for w in filter(str.isupper, words) if len(w) >= 3 and w.strip("!?.,:;'\"") not in _ACRONYMS]
-    if len(caps) >= 2 or (caps and len(caps[0]) >= 5) or (caps and caps[0].strip("!?.,:;'\"") in lex.SHOUTED):
-        # Short words ("IS", "MY") cannot show capitals either way, so they do not dilute the share.
-        share = min(1.0, len(caps) / (sum(len(w) >= 3 for w in words) or 1))
-        if share >= 0.2 or len(caps) >= 4 or not lex.SHOUTED.isdisjoint(w.strip("!?.,:;'\"") for w in caps):
+    if len(caps) >= 2 or (caps and (len(caps[0]) >= 5 or caps[0].strip("!?.,:;'\"") in lex.SHOUTED)):
+        # In a short message, short words ("IS", "MY") cannot show capitals, so they do not dilute the share.
+        share = min(1.0, len(caps) / ((sum(len(w) >= 3 for w in words) or 1) if len(words) <= 40 else len(words)))
+        if share >= 0.2 or len(caps) >= 4 or not lex.SHOUTED.isdisjoint([w.strip("!?.,:;'\"") for w in caps[:4]]):
             shown = " ".join(w.strip("!?.,:;'\"") for w in caps[:4])
             cues.append(("volume", shown, round(min(0.6, 0.2 + 0.4 * share), 2)))
     if stretched:

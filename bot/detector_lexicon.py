@@ -23,12 +23,15 @@ FRUSTRATION = {
     "insulting": 0.45, "appalling": 0.5, "appalled": 0.5, "pissed": 0.5, "irritated": 0.4,
     "infuriating": 0.55, "infuriated": 0.55, "enraged": 0.6, "rage": 0.45, "garbage": 0.4,
     "rubbish": 0.35, "lousy": 0.35, "unprofessional": 0.45, "nightmare": 0.35, "shambles": 0.45,
-    "sucks": 0.4, "hate": 0.35, "hated": 0.3, "fed": 0.1, "seriously": 0.2, "unhappy": 0.35,
+    "sucks": 0.4, "hate": 0.35, "hated": 0.3, "fed": 0.1, "seriously": 0.3, "unhappy": 0.35,
     "disappointed": 0.3, "disappointing": 0.3, "upset": 0.35, "mad": 0.35, "lied": 0.4,
     "lying": 0.4, "fraud": 0.5, "robbed": 0.5, "stealing": 0.45, "ugh": 0.3, "argh": 0.35,
     # Milder dissatisfaction: the answer or the help was not right.
     "wrong": 0.25, "incorrect": 0.25, "unhelpful": 0.35, "confusing": 0.2, "confused": 0.15,
-    "nevermind": 0.2, "mistake": 0.15, "pointless": 0.35, "hopeless": 0.35, "inaccurate": 0.25,
+    "nevermind": 0.2, "pointless": 0.35, "hopeless": 0.35, "inaccurate": 0.25,
+    # A good word negated is how polite customers complain: "not ideal", "not happy".
+    "neg_ideal": 0.3, "neg_happy": 0.35, "neg_impressed": 0.35, "neg_acceptable": 0.5, "neg_okay": 0.3,
+    "neg_ok": 0.3, "neg_great": 0.25, "neg_satisfied": 0.35, "neg_fair": 0.3,
 }
 DELAY = {
     "waiting": 0.25, "waited": 0.3, "forever": 0.3, "ages": 0.2, "overdue": 0.3, "delayed": 0.25,
@@ -45,7 +48,7 @@ OUTAGE = {"outage": 0.2, "offline": 0.15, "crashed": 0.2, "crashing": 0.2, "down
 DEFECT = {"broken": 0.2, "defective": 0.25, "faulty": 0.25, "bug": 0.1, "damaged": 0.2, "glitch": 0.15}
 # "cancel" alone is often an errand ("cancel the extra seat"); leaving is said by the phrases below.
 CHURN = {
-    "cancel": 0.3, "cancelling": 0.45, "canceling": 0.45, "cancellation": 0.4,
+    "cancel": 0.25, "cancelling": 0.45, "canceling": 0.45, "cancellation": 0.4,
     "unsubscribe": 0.4, "competitor": 0.4, "competitors": 0.4,
 }
 LEGAL = {
@@ -221,7 +224,8 @@ _add("took", _p("delay", 0.4, rf"\btook (?:over |more than |almost |nearly )?(?:
 
 # Broken promises: the customer was told something before and is back (read as repeat contact).
 _add("told promised promise said assured supposed",
-     _p("repeat_contact", 0.4, r"\b(?:i was|we were|i've been|i have been|i got) (?:told|promised|assured)\b|\byou (?:told me|promised|said|assured)\b|\bwas supposed to\b|\bpromised (?:me|us|a|to)\b"))
+     _p("repeat_contact", 0.4, r"\b(?:i was|we were|i've been|i have been|i got) (?:told|promised|assured)\b|\byou (?:told me|promised|said|assured)\b|\bpromised (?:me|us|a|to)\b"),
+     _p("delay", 0.4, r"\b(?:was|were) supposed to (?:arrive|be (?:here|delivered|fixed|done|back|refunded)|ship|come|get|have)\b"))
 _add("nobody no neg_one noone never", _p("repeat_contact", 0.45, r"\b(?:nobody|no one|no neg_one|noone|never) (?:called|came|showed|rang|turned up|got back|contacted|followed up)\b"))
 # The same trouble or answer coming back.
 _add("again", _p("repeat_contact", 0.35, r"^again\b|\b(?:broken|crash\w*|down|failing|failed|charged|billed|stopped|dropped|missing|late|locked|happening|happened|wrong) again\b"))
@@ -233,6 +237,8 @@ _add("calls emails chats tickets messages", _p("repeat_contact", 0.45, r"\b(?:\d
 _add("message email call request chat ticket", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth) (?:message|email|call|request|chat|ticket)\b"))
 _add("time", _p("repeat_contact", 0.4, r"\b(?:properly|actually|really|right) this time\b"))
 _add("different", _p("repeat_contact", 0.45, r"\b(?:every|each) (?:agent|person|one|time) (?:\w+ )?(?:tells|says|said|told) (?:me )?(?:something|a) different\b|\bdifferent (?:answer|story) (?:every|each)\b"))
+# "by mistake" is the customer's own slip; "your mistake" is a complaint.
+_add("mistake mistakes", _p("frustration", 0.2, r"\b(?:your|a|another|big|huge|same|the|these|this|stupid) mistakes?\b"))
 _add("shove", _p("frustration", 0.6, r"\bshove (?:it|your)\b"))
 _add("penny cent", _p("compensation", 0.4, r"\bevery (?:single )?(?:penny|cent)\b"))
 _add("cancel", _p("churn", 0.45, r"\bcancel (?:my|our|the) (?:account|subscription|service|plan|contract|membership)\b"))
@@ -242,7 +248,7 @@ _add("neg_enough", _p("frustration", 0.45, r"\bneg_enough (?:\||$)"))
 _add("neg_want", _p("frustration", 0.5, r"\bneg_want (?:another|more|any more|your) (?:apology|apologies|excuses?|sorry)\b"))
 _add("want need expect demand", _p("frustration", 0.4,
      r"\bi (?:want|need|expect|demand) (?:\w+ ){0,6}?(?:now|today|immediately|asap|right away|this minute)\b"
-     r"|\bi (?:want|expect|demand) (?:it|this|the|my|a|an|full|every)\b(?: \w+){0,4}? (?:refunded|fixed|back|sorted|resolved|replaced|credited|removed|reversed)\b"
+     r"|\bi (?:want|expect|demand) (?:it|this|the|my|a|an|full|every)\b(?: \w+){0,4}? (?:refunded|fixed|sorted|resolved|replaced|credited|removed|reversed)\b"
      r"|\bi demand\b"),
      _p("frustration", 0.3, r"\b(?:need|want|expect) (?:\w+ ){0,7}?by (?:the end of )?(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|end of (?:the )?(?:day|week))\b"))
 _add("else cancel cancelling canceling leaving moving switching", _p("churn", 0.5, r"\bor (?:else|i'?m|i'?ll|i will|i am) (?:\w+ ){0,2}?(?:cancel\w*|leav\w*|moving|switch\w*|going elsewhere|done)\b"))
@@ -260,12 +266,24 @@ _add("worst", _p("frustration", 0.55, r"\bworst (?:support|service|company|exper
 _add("job", _p("frustration", 0.55, r"\bdo (?:your|ur) (?:damn |bloody |fucking |freaking )?job\b"))
 _add("lied", _p("frustration", 0.55, r"\bbeen lied to\b|\byou lied\b|\blied to (?:me|us)\b"))
 # Sarcasm: thanks and praise that mean the opposite.
-_add("nothing", _p("frustration", 0.6, r"\bthanks? (?:you )?(?:so much |a lot |very much )?for nothing\b"))
-_add("great perfect brilliant wonderful fantastic lovely", _p("frustration", 0.55, r"\b(great|perfect|brilliant|wonderful|fantastic|lovely) (?:\| )?just \1\b"))
+_add("nothing", _p("frustration", 0.7, r"\bthanks? (?:you )?(?:so much |a lot |very much )?for nothing\b"))
+_add("great perfect brilliant wonderful fantastic lovely", _p("frustration", 0.7, r"\b(great|perfect|brilliant|wonderful|fantastic|lovely) (?:\| )?just \1\b"))
 _add("oh", _p("frustration", 0.45, r"^oh (?:\| )?(?:great|perfect|brilliant|wonderful|fantastic|lovely)\b(?! (?:\| )?(?:thanks?|thank|ty|cheers|that'?s|it (?:works|worked)))"))
 _add("wow", _p("frustration", 0.35, r"^wow (?:\| )?(?:so|just|really|and|another)\b"))
 _add("called", _p("frustration", 0.4, r"\bso called\b"))
 _add("copy", _p("frustration", 0.35, r"\bcopy (?:and |& )?paste\b"))
+
+# General forms of the same signs, written from the brief's list rather than from any one message.
+_add("nothing", _p("delay", 0.35, r"\bheard nothing\b|\bnothing (?:yet|back|so far)\b|\bnothing neg_has (?:changed|happened|moved)\b"))
+_add("already", _p("repeat_contact", 0.4, r"\btried (?:that|this|it|everything) already\b"))
+_add("actual real straight proper", _p("frustration", 0.35, r"\b(?:an? )?(?:actual|real|straight|proper) (?:date|answer|reply|response|timeline|update|explanation)\b"))
+# Urgency as a phrase, not a topic word, so "not urgent" stays calm.
+_add("urgent urgently asap", _p("delay", 0.3, r"\b(?:urgent|urgently|asap)\b"))
+_add("expected", _p("frustration", 0.4, r"\bexpected (?:better|more)\b"))
+_add("really", _p("frustration", 0.3, r"^really (?:\||$)"))
+_add("neg_first", _p("repeat_contact", 0.5, r"\bneg_first time\b"))
+_add("last", _p("repeat_contact", 0.4, r"\b(?:like|just like|as|same as) last time\b"))
+_add("never", _p("repeat_contact", 0.4, r"\bnever (?:arrived|happened|showed up|materiali[sz]ed)\b"))
 
 # Everyday support words whose tweet-learned anger weights mislead in a support chat ("service",
 # "minutes", "account" read angry on Twitter; "want", "week", "still" read calm). Not learned from.
@@ -273,10 +291,10 @@ SUPPORT_NEUTRAL = frozenset(
     "service services account accounts money minutes minute hours hour day days week weeks month months "
     "want wants wanted still someone anyone anybody pay paid paying refund order orders looking says put "
     "return decision many evening morning monday tuesday wednesday thursday friday saturday sunday "
-    "today tomorrow yesterday update phone email card bill plan mistake don't dont".split()
+    "today tomorrow yesterday update phone email card bill plan mistake don't dont supposed".split()
 )
 # Polite markers: a message that only reports a problem, politely, stays calm.
-POLITE = frozenset({"please", "thanks", "thank", "thx", "hi", "hello", "hey", "could", "would", "appreciate", "sorry", "kindly", "cheers"})
+POLITE = frozenset({"please", "thanks", "thank", "thx", "hi", "hello", "hey", "appreciate", "sorry", "kindly", "cheers"})
 # A single shouted word that carries the demand ("I want a supervisor NOW").
 SHOUTED = frozenset({"NOW", "AGAIN", "WHEN", "WHERE", "WHY", "STILL", "NEVER", "TODAY"})
 
