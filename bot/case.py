@@ -1,22 +1,29 @@
 """The thread record: everything the bot remembers about one support thread, kept from events.
 
 Slack rate-limits `conversations.replies` for distributed apps, so the bot never re-reads a thread;
-this record (stored under (channel, root_ts)) is its memory. It must stay small (≤ ~4 KB as JSON):
-every list is bounded, texts are clipped, and `to_dict` leaves out fields still at their default.
+this record (stored under (channel, root_ts)) is its memory. It must stay small (≤ 4 KB as JSON even
+for a 60-message thread): every list is bounded, texts are clipped, `to_dict` leaves out fields still
+at their default, and the bulky parts are written compactly (steps as rows, the detector's question
+fingerprints as hex, its levels as one digit each, the state before the last message as a difference
+from the current one). `from_dict` reads both the compact form and the plain one written before.
 """
 
 from __future__ import annotations
 
+import binascii
+import struct
 from dataclasses import dataclass, field, fields
 
 from bot.detector import ThreadTension
+from bot.vocabulary import LEVELS
 
-MAX_LINES = 6  # customer messages kept for the handoff summary
-MAX_TEXT = 300  # characters kept per customer message
-MAX_OFFERED = 30  # phrase ids remembered so "Another suggestion" does not repeat itself
-MAX_WHISPERS = 12
-MAX_STEPS = 20
-MAX_STEP_TEXT = 160
+MAX_LINES = 5  # customer messages kept for the handoff summary
+MAX_TEXT = 200  # characters kept per customer message (the summary's issue line uses far fewer)
+MAX_OFFERED = 20  # phrase ids remembered so "Another suggestion" does not repeat itself
+MAX_WHISPERS = 3  # notes kept for the buttons of the latest whispers (used within minutes)
+MAX_STEPS = 5  # recent agent steps for the handoff summary; older boundary steps are kept besides
+MAX_STEP_TEXT = 72
+MAX_EVIDENCE = 40  # characters of evidence kept per trigger (shown quoted in "Why:" lines)
 
 STEP_KINDS = ("apology", "empathy", "validation", "offer", "timeline", "boundary", "escalation", "other")
 
@@ -81,7 +88,7 @@ class Case:
 
     def to_dict(self) -> dict:
         """Compact JSON-ready dict: fields at their default are left out."""
-        out: dict = {"channel": self.channel, "root_ts": self.root_ts}
+        out: dict = {"channel": self.channel, "root_ts": self.root_ts, "fmt": 2}
         for f in fields(self):
             name = f.name
             if name in ("channel", "root_ts"):
@@ -89,12 +96,23 @@ class Case:
             value = getattr(self, name)
             if value == _DEFAULTS[name]:
                 continue
-            if isinstance(value, ThreadTension):
-                value = value.to_dict()
+            if name == "tension":
+                value = _tension_out(value)
+            elif name == "prev_tension":
+                value = _tension_delta(value, self.tension)
             elif name == "lines":
-                value = [[ln.ts, ln.text, ln.level, ln.at] for ln in value]
+                value = [[ln.ts, ln.text, ln.level, _since_ts(ln.at, ln.ts)] for ln in value]
             elif name == "steps":
-                value = [_step_dict(s) for s in value]
+                value = [_step_row(s, self.agents) for s in bounded_steps(value)]
+            elif name == "offered":
+                value = _ids_out(value)
+            elif name == "evidence":
+                value = {k: clip(v, MAX_EVIDENCE) for k, v in value.items()}
+            elif isinstance(value, float):
+                value = _t(value)
+            elif name == "whispers":
+                kept = value[-MAX_WHISPERS:]
+                value = [_note_out(w, before) for before, w in zip([None, *kept], kept)]
             elif isinstance(value, list):
                 value = list(value)
             elif isinstance(value, dict):
@@ -106,18 +124,24 @@ class Case:
     def from_dict(cls, d: dict) -> "Case":
         """Rebuild a case from `to_dict` output (tolerates missing and unknown keys)."""
         case = cls(channel=str(d["channel"]), root_ts=str(d["root_ts"]))
+        compact = d.get("fmt") == 2
         known = {f.name for f in fields(cls)}
         for name, value in d.items():
             if name not in known or name in ("channel", "root_ts"):
                 continue
-            if name in ("tension", "prev_tension"):
-                value = ThreadTension.from_dict(value) if value else None
+            if name == "tension":
+                value = _tension_in(value) if value else None
+            elif name == "prev_tension":
+                now = d.get("tension")
+                value = _tension_undelta(value, _tension_plain(now) if now else None) if value else None
             elif name == "lines":
-                value = [Line(str(ts), str(text), str(level), float(at)) for ts, text, level, at in value]
+                value = [Line(str(ts), str(text), str(level), _at_ts(at, ts) if compact else float(at)) for ts, text, level, at in value]
             elif name == "steps":
-                value = [Step(**s) for s in value]
+                value = [_step_in(s, d.get("agents") or []) for s in value]
             elif name == "whispers":
-                value = [dict(w) for w in value]
+                value = _notes_in(value)
+            elif name == "offered":
+                value = _ids_in(value)
             elif isinstance(value, list):
                 value = list(value)
             elif isinstance(value, dict):
@@ -147,13 +171,175 @@ _DEFAULTS = {
 }
 
 
-def _step_dict(step: Step) -> dict:
-    out: dict = {"at": step.at, "agent": step.agent, "kind": step.kind}
-    if step.step is not None:
-        out["step"] = step.step
-    if step.text:
-        out["text"] = step.text
+def bounded_steps(steps: list[Step]) -> list[Step]:
+    """The last MAX_STEPS steps, plus any older boundary step (the handoff summary lists every one)."""
+    if len(steps) <= MAX_STEPS:
+        return steps
+    cut = len(steps) - MAX_STEPS
+    return [s for s in steps[:cut] if s.kind == "boundary"][-3:] + steps[cut:]
+
+
+def _ids_out(ids: list[str]) -> list[str]:
+    # Phrase ids come in runs of one kind: an id with the previous one's kind is written ".rest".
+    out, kind = [], None
+    for pid in ids:
+        head, dot, rest = pid.partition(".")
+        out.append(f".{rest}" if dot and head == kind else pid)
+        kind = head if dot else None
     return out
+
+
+def _ids_in(ids: list[str]) -> list[str]:
+    out, kind = [], ""
+    for pid in ids:
+        pid = f"{kind}{pid}" if pid.startswith(".") else pid
+        kind = pid.partition(".")[0]
+        out.append(pid)
+    return out
+
+
+def _t(at: float) -> float:
+    # Centiseconds are plenty for cooldowns and summaries, and five characters shorter per time.
+    return round(at, 2)
+
+
+def _since_ts(at: float, ts: str) -> float:
+    # A line's arrival time is its Slack ts (epoch seconds) plus a moment: kept as that moment.
+    try:
+        return _t(at - float(ts))
+    except ValueError:
+        return _t(at)
+
+
+def _at_ts(since: float, ts: str) -> float:
+    try:
+        return float(ts) + float(since)
+    except ValueError:
+        return float(since)
+
+
+def _step_row(step: Step, agents: list[str]) -> list:
+    # [at, agent (its index in `agents` when listed there), kind, boundary step, text]
+    agent: str | int = agents.index(step.agent) if step.agent in agents else step.agent
+    row: list = [_t(step.at), agent, step.kind, step.step, step.text]
+    while len(row) > 3 and row[-1] in (None, ""):
+        row.pop()
+    return row
+
+
+def _step_in(row: list | dict, agents: list[str]) -> Step:
+    if isinstance(row, dict):
+        return Step(**row)  # written before the compact form
+    at, agent, kind, *rest = row
+    if isinstance(agent, int):
+        agent = agents[agent] if 0 <= agent < len(agents) else ""
+    return Step(float(at), str(agent), str(kind), *rest)
+
+
+# ---- whisper notes: readers use .get() with a default, so empty values are left out; a title equal
+# to the previous note's (boundary steps repeat theirs) is written as "^"; phrase ids of the note's
+# own kind drop the kind ("boundary.keep-civil" in a boundary note is ".keep-civil").
+
+
+def _note_out(note: dict, before: dict | None) -> dict:
+    out = {k: v for k, v in note.items() if v or k in ("n", "at", "level")}
+    if isinstance(out.get("at"), float):
+        out["at"] = _t(out["at"])
+    if before is not None and out.get("title") and out["title"] == before.get("title"):
+        out["title"] = "^"
+    kind = f"{note.get('kind')}."
+    if "ids" in out:  # ids of the note's own kind are written without it: ".keep-civil"
+        out["ids"] = [i[len(kind) - 1 :] if i.startswith(kind) else i for i in out["ids"]]
+    return out
+
+
+def _notes_in(notes: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for note in notes:
+        note = dict(note)
+        if note.get("title") == "^":
+            note["title"] = out[-1].get("title", "") if out else ""
+        if "ids" in note:
+            note["ids"] = [f"{note.get('kind')}{i}" if i.startswith(".") else i for i in note["ids"]]
+        out.append(note)
+    return out
+
+
+# ---- the detector's state, written compactly ------------------------------------------------------
+# A fingerprint is a short list of 16-bit hashes: packed and base64-encoded it is a third of the JSON
+# list. Levels are one digit each (their index in LEVELS); the trajectory (2 decimals) is in hundredths.
+
+
+def _tension_out(tension: ThreadTension) -> dict:
+    d = tension.to_dict()
+    d["questions"] = [_pack(q) for q in d["questions"]]
+    d["levels"] = "".join(str(LEVELS.index(v)) for v in d["levels"])
+    d["trajectory"] = [round(t * 100) for t in d["trajectory"]]
+    d["packed"] = 1
+    return d
+
+
+def _pack(hashes: list[int]) -> str:
+    return binascii.b2a_base64(struct.pack(f">{len(hashes)}H", *hashes), newline=False).decode().rstrip("=")
+
+
+def _unpack(text: str) -> list[int]:
+    raw = binascii.a2b_base64(text + "=" * (-len(text) % 4))
+    return list(struct.unpack(f">{len(raw) // 2}H", raw[: len(raw) // 2 * 2]))
+
+
+def _tension_in(d: dict) -> ThreadTension:
+    return ThreadTension.from_dict(_tension_plain(d))
+
+
+def _tension_plain(d: dict) -> dict:
+    if not d.get("packed"):
+        return d  # written before the compact form
+    return {
+        **d,
+        "questions": [_unpack(q) for q in d.get("questions", [])],
+        "levels": [LEVELS[int(c)] for c in d.get("levels", "")],
+        "trajectory": [t / 100 for t in d.get("trajectory", [])],
+    }
+
+
+# The state before the last customer message differs from the current one by that message: each list
+# is the current one minus its last item, plus at most an item that fell off the front. Written as
+# {"ewma", "rise", "level", "messages", "keep": {list: (items kept from the current list, [fallen])}}.
+_TENSION_LISTS = ("questions", "lengths", "trajectory", "levels")
+
+
+def _tension_delta(prev: ThreadTension, current: ThreadTension | None) -> dict:
+    if current is None:
+        return _tension_out(prev)
+    before, now = prev.to_dict(), current.to_dict()
+    out = {k: before[k] for k in ("ewma", "rise", "level", "messages")}
+    keep: dict[str, list] = {}
+    for name in _TENSION_LISTS:
+        old, new = before[name], now[name]
+        for fallen in range(min(2, len(old)) + 1):
+            shared = len(old) - fallen
+            if old[fallen:] == new[:shared]:
+                keep[name] = [shared, [_pack(q) for q in old[:fallen]] if name == "questions" else old[:fallen]]
+                break
+        else:
+            return _tension_out(prev)  # not the usual one-message step: write it whole
+    out["keep"] = keep
+    return out
+
+
+def _tension_undelta(d: dict, now: dict | None) -> ThreadTension:
+    """The earlier state from its written difference and the current state (already in plain form)."""
+    keep = d.get("keep")
+    if keep is None or not now:
+        return _tension_in(d)
+    plain = {k: d[k] for k in ("ewma", "rise", "level", "messages") if k in d}
+    for name in _TENSION_LISTS:
+        shared, fallen = keep.get(name, [0, []])
+        if name == "questions":
+            fallen = [_unpack(q) for q in fallen]
+        plain[name] = list(fallen) + list(now.get(name, []))[:shared]
+    return ThreadTension.from_dict(plain)
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
