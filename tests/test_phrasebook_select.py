@@ -172,3 +172,24 @@ def test_spanish_book_selects_spanish_phrasings():
     assert s.step == 2 and s.phrases[0][0] == "boundary.ultimo-aviso"
     s = choose(es, Moment("tense", flags=frozenset({"repeat"})))
     assert s.phrases[0][0] == "apology.otra-vez"
+
+
+def test_skip_leaves_out_what_the_agent_just_did_unless_nothing_else_fits():
+    moment = Moment("uneasy", triggers=frozenset({"billing"}))
+    assert choose(BOOK, moment).kind == "apology"
+    skipped = choose(BOOK, moment, skip={"apology"})
+    assert skipped.kind == "options" and all(pid.startswith("options.") for pid, _ in skipped.phrases)
+    alone = Moment("uneasy")  # acknowledge is all an uneasy moment without a trouble has
+    assert choose(BOOK, alone, skip={"acknowledge"}).kind == "acknowledge"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_billing_refund_is_never_offered_a_replacement_or_parcel_words(language):
+    book = load_phrasebook(language=language)
+    parcel = ("replacement", "tracking", "courier", "delivery", "reemplazo", "envío", "mensajer")
+    for seed in range(30):
+        for skip in ((), ("apology",)):
+            for triggers in ({"billing", "refund"}, {"billing", "delay"}):
+                s = choose(book, Moment("uneasy", triggers=frozenset(triggers)), seed=seed, skip=skip)
+                said = " ".join(t.lower() for _, t in s.phrases)
+                assert not [w for w in parcel if w in said], (triggers, s.phrases)
