@@ -276,13 +276,12 @@ _add("copy", _p("frustration", 0.35, r"\bcopy (?:and |& )?paste\b"))
 # General forms of the same signs, written from the brief's list rather than from any one message.
 _add("nothing", _p("delay", 0.35, r"\bheard nothing\b|\bnothing (?:yet|back|so far)\b|\bnothing neg_has (?:changed|happened|moved)\b"))
 _add("already", _p("repeat_contact", 0.4, r"\btried (?:that|this|it|everything) already\b"))
-_add("actual real straight proper", _p("frustration", 0.35, r"\b(?:an? )?(?:actual|real|straight|proper) (?:date|answer|reply|response|timeline|update|explanation)\b"))
+_add("actual straight proper", _p("frustration", 0.35, r"\b(?:an? )?(?:actual|real|straight|proper) (?:date|answer|reply|response|timeline|update|explanation)\b"))
 # Urgency as a phrase, not a topic word, so "not urgent" stays calm.
 _add("urgent urgently asap", _p("delay", 0.3, r"\b(?:urgent|urgently|asap)\b"))
 _add("expected", _p("frustration", 0.4, r"\bexpected (?:better|more)\b"))
 _add("really", _p("frustration", 0.3, r"^really (?:\||$)"))
 _add("neg_first", _p("repeat_contact", 0.5, r"\bneg_first time\b"))
-_add("last", _p("repeat_contact", 0.4, r"\b(?:like|just like|as|same as) last time\b"))
 _add("never", _p("repeat_contact", 0.4, r"\bnever (?:arrived|happened|showed up|materiali[sz]ed)\b"))
 
 # Everyday support words whose tweet-learned anger weights mislead in a support chat ("service",
