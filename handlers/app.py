@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import importlib
 import logging
 import time
@@ -30,6 +31,13 @@ T = TypeVar("T")
 ACK_STORE_TIMEOUT = 0.5
 # Daily counters and App Home entries are written behind, at most this late (see bot/store.py).
 FLUSH_SECONDS = 1.0
+# The HTTP answer to a message event waits for that message's work (commit and whispers) this long at
+# most, then the work carries on after the ack. Holding the answer while the work is quick is back-
+# pressure: a burst queues at the sender, not inside the bot, so every whisper goes out in about the
+# time it takes, and an event whose work did not finish before a crash is one Slack redelivers.
+ACK_WAIT_SECONDS = 0.25
+# Set by the HTTP endpoint around one dispatch; the message listener hands it the task it spawned.
+WORK_STARTED: contextvars.ContextVar[asyncio.Future | None] = contextvars.ContextVar("work_started", default=None)
 
 
 @dataclass
@@ -51,6 +59,14 @@ class Runtime:
         task.set_name(name)  # so tests and debuggers can tell the long-lived "loop:" tasks apart
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+        return task
+
+    def spawn_for_ack(self, work: Awaitable[Any], name: str) -> asyncio.Task:
+        """Like spawn; the HTTP answer to the request being handled waits for it (ACK_WAIT_SECONDS at most)."""
+        task = self.spawn(work, name)
+        started = WORK_STARTED.get()
+        if started is not None and not started.done():
+            started.set_result(task)
         return task
 
     async def _guarded(self, work: Awaitable[Any], name: str) -> None:
@@ -172,6 +188,10 @@ def _count_and_dedupe(runtime: Runtime) -> Callable[..., Awaitable[Any]]:
         kind = _kind(body)
         runtime.metrics.events.labels(kind=kind).inc()
         event = body.get("event") if body.get("type") == "event_callback" else None
+        if event is not None and event.get("type") == "message":
+            # Past Bolt's own filters (its own messages are dropped before this): the message
+            # listener will start work, and the HTTP answer may wait for it (ACK_WAIT_SECONDS).
+            req.context["work_follows"] = True
         # Message events de-duplicate inside their thread's commit (one round trip); the rest here.
         if event is not None and event.get("type") != "message" and body.get("event_id"):
             try:

@@ -14,7 +14,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from handlers.app import Runtime
+from handlers.app import ACK_WAIT_SECONDS, WORK_STARTED, Runtime
 
 log = logging.getLogger("deescalate.server")
 
@@ -51,6 +51,8 @@ async def _slack_events(request: web.Request) -> web.Response:
     timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
     if not timestamp.isdigit() or not request.headers.get("X-Slack-Signature"):
         return _refuse(401, "missing or malformed Slack signature headers")
+    started = asyncio.get_running_loop().create_future()
+    token = WORK_STARTED.set(started)  # the listener's task inherits it (see Runtime.spawn_for_ack)
     try:
         bolt_request = await _bolt_request(request, body)
         response = await runtime.app.async_dispatch(bolt_request)
@@ -58,7 +60,24 @@ async def _slack_events(request: web.Request) -> web.Response:
         runtime.metrics.errors.labels(handler="dispatch").inc()
         log.warning("refused a malformed request: %s", type(exc).__name__)
         return _refuse(400, "malformed request")
+    finally:
+        WORK_STARTED.reset(token)
+    if response.status == 200 and bolt_request.context.get("work_follows"):
+        await _until_done(started, ACK_WAIT_SECONDS)
+    started.cancel()
     return await to_aiohttp_response(_acknowledged(response, bolt_request.body))
+
+
+async def _until_done(started: asyncio.Future, limit: float) -> None:
+    """Wait for the work the listener started, `limit` seconds at most in all; the work itself goes on."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    done, _ = await asyncio.wait({started}, timeout=limit)
+    if not done or started.cancelled():
+        return  # no listener took it (filtered out before it ran), or it has not started in time
+    left = deadline - loop.time()
+    if left > 0:
+        await asyncio.wait({started.result()}, timeout=left)
 
 
 def _acknowledged(response: BoltResponse, body: dict) -> BoltResponse:

@@ -105,3 +105,44 @@ def test_unknown_event_and_action_types_are_quietly_acknowledged(bot: BotHandle)
     answer = bot.sender.block_action("no_such_action", "v", user_id="U1", channel_id="C1")
     assert answer.status in (200, 404)
     assert "Traceback" not in answer.body
+
+
+def _angry_thread(bot: BotHandle) -> tuple[str, str]:
+    from tests.signing import message_event
+
+    root = f"1700000{int(time.time() * 1000) % 10_000_000:07d}.000100"
+    bot.sender.event(message_event("CSERVER1", "UCUST1", "Hello, my parcel has not arrived.", ts=root))
+    bot.sender.event(message_event("CSERVER1", "UAGENT1", "Looking into it now.", thread_ts=root, parent_user_id="UCUST1"))
+    bot.settle()
+    return root, "This is UNACCEPTABLE!!! I have been waiting for weeks, the worst service ever!!!"
+
+
+def test_a_message_is_answered_once_its_quick_work_is_done(bot: BotHandle, standin) -> None:  # noqa: ANN001
+    from tests.signing import message_event
+
+    root, angry = _angry_thread(bot)
+    answer = bot.sender.event(message_event("CSERVER1", "UCUST1", angry, thread_ts=root, parent_user_id="UCUST1"))
+    assert answer.status == 200
+    # The whisper was sent before Slack got its answer: the bot holds back a burst at the sender.
+    assert standin.calls_to("chat.postEphemeral", where=lambda c: c.params.get("thread_ts") == root)
+
+
+def test_slow_work_never_holds_the_answer_and_filtered_messages_are_answered_at_once(
+    make_bot, standin, monkeypatch  # noqa: ANN001
+) -> None:
+    from handlers import server
+    from tests.signing import bot_message, message_event
+
+    monkeypatch.setattr(server, "ACK_WAIT_SECONDS", 0.3)
+    bot = make_bot()
+    root, angry = _angry_thread(bot)
+    standin.delay("chat.postEphemeral", seconds=3, times=1)
+    started = time.monotonic()
+    assert bot.sender.event(message_event("CSERVER1", "UCUST1", angry, thread_ts=root, parent_user_id="UCUST1")).status == 200
+    assert time.monotonic() - started < 2.5  # answered at the wait limit, while Slack still stalls
+    standin.wait_for("chat.postEphemeral", timeout=10, where=lambda c: c.params.get("thread_ts") == root)
+    # Our own posts are dropped by Bolt before any listener: nothing to wait for, even with a long limit.
+    monkeypatch.setattr(server, "ACK_WAIT_SECONDS", 5.0)
+    started = time.monotonic()
+    assert bot.sender.event(bot_message("CSERVER1", "posted by us", bot_id="BBOT", user="UBOT")).status == 200
+    assert time.monotonic() - started < 2.5
