@@ -89,33 +89,18 @@ class Case:
     def to_dict(self) -> dict:
         """Compact JSON-ready dict: fields at their default are left out."""
         out: dict = {"channel": self.channel, "root_ts": self.root_ts, "fmt": 2}
-        for f in fields(self):
-            name = f.name
-            if name in ("channel", "root_ts"):
-                continue
+        for name in _FIELDS:
             value = getattr(self, name)
             if value == _DEFAULTS[name]:
                 continue
-            if name == "tension":
-                value = _tension_out(value)
-            elif name == "prev_tension":
-                value = _tension_delta(value, self.tension)
-            elif name == "lines":
-                value = [[ln.ts, ln.text, ln.level, _since_ts(ln.at, ln.ts)] for ln in value]
-            elif name == "steps":
-                value = [_step_row(s, self.agents) for s in bounded_steps(value)]
-            elif name == "offered":
-                value = _ids_out(value)
-            elif name == "evidence":
-                value = {k: clip(v, MAX_EVIDENCE) for k, v in value.items()}
-            elif isinstance(value, float):
+            encode = _ENCODERS.get(name)
+            if encode is not None:
+                value = encode(self, value)
+            elif type(value) is float:
                 value = _t(value)
-            elif name == "whispers":
-                kept = value[-MAX_WHISPERS:]
-                value = [_note_out(w, before) for before, w in zip([None, *kept], kept)]
-            elif isinstance(value, list):
+            elif type(value) is list:
                 value = list(value)
-            elif isinstance(value, dict):
+            elif type(value) is dict:
                 value = dict(value)
             out[name] = value
         return out
@@ -124,27 +109,15 @@ class Case:
     def from_dict(cls, d: dict) -> "Case":
         """Rebuild a case from `to_dict` output (tolerates missing and unknown keys)."""
         case = cls(channel=str(d["channel"]), root_ts=str(d["root_ts"]))
-        compact = d.get("fmt") == 2
-        known = {f.name for f in fields(cls)}
         for name, value in d.items():
-            if name not in known or name in ("channel", "root_ts"):
+            if name not in _DEFAULTS or name in ("channel", "root_ts"):
                 continue
-            if name == "tension":
-                value = _tension_in(value) if value else None
-            elif name == "prev_tension":
-                now = d.get("tension")
-                value = _tension_undelta(value, _tension_plain(now) if now else None) if value else None
-            elif name == "lines":
-                value = [Line(str(ts), str(text), str(level), _at_ts(at, ts) if compact else float(at)) for ts, text, level, at in value]
-            elif name == "steps":
-                value = [_step_in(s, d.get("agents") or []) for s in value]
-            elif name == "whispers":
-                value = _notes_in(value)
-            elif name == "offered":
-                value = _ids_in(value)
-            elif isinstance(value, list):
+            decode = _DECODERS.get(name)
+            if decode is not None:
+                value = decode(d, value)
+            elif type(value) is list:
                 value = list(value)
-            elif isinstance(value, dict):
+            elif type(value) is dict:
                 value = dict(value)
             setattr(case, name, value)
         return case
@@ -168,6 +141,28 @@ class Case:
 
 _DEFAULTS = {
     f.name: (f.default_factory() if callable(f.default_factory) else f.default) for f in fields(Case)  # type: ignore[misc]
+}
+_FIELDS = tuple(name for name in _DEFAULTS if name not in ("channel", "root_ts"))
+
+# How the bulky fields are written (case, value) -> JSON-ready, and read back (record, value) -> value.
+_ENCODERS = {
+    "tension": lambda case, t: _tension_out(t),
+    "prev_tension": lambda case, t: _tension_delta(t, case.tension),
+    "lines": lambda case, lines: [[ln.ts, ln.text, ln.level, _since_ts(ln.at, ln.ts)] for ln in lines],
+    "steps": lambda case, steps: [_step_row(s, case.agents) for s in bounded_steps(steps)],
+    "offered": lambda case, ids: _ids_out(ids),
+    "evidence": lambda case, evidence: {k: clip(v, MAX_EVIDENCE) for k, v in evidence.items()},
+    "whispers": lambda case, notes: _notes_out(notes[-MAX_WHISPERS:]),
+}
+_DECODERS = {
+    "tension": lambda d, t: _tension_in(t) if t else None,
+    "prev_tension": lambda d, t: _tension_undelta(t, _tension_plain(d["tension"]) if d.get("tension") else None) if t else None,
+    "lines": lambda d, lines: [
+        Line(str(ts), str(text), str(level), _at_ts(at, ts) if d.get("fmt") == 2 else float(at)) for ts, text, level, at in lines
+    ],
+    "steps": lambda d, steps: [_step_in(s, d.get("agents") or []) for s in steps],
+    "whispers": lambda d, notes: _notes_in(notes),
+    "offered": lambda d, ids: _ids_in(ids),
 }
 
 
@@ -239,6 +234,10 @@ def _step_in(row: list | dict, agents: list[str]) -> Step:
 # ---- whisper notes: readers use .get() with a default, so empty values are left out; a title equal
 # to the previous note's (boundary steps repeat theirs) is written as "^"; phrase ids of the note's
 # own kind drop the kind ("boundary.keep-civil" in a boundary note is ".keep-civil").
+
+
+def _notes_out(notes: list[dict]) -> list[dict]:
+    return [_note_out(w, before) for before, w in zip([None, *notes], notes)]
 
 
 def _note_out(note: dict, before: dict | None) -> dict:
