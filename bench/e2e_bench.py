@@ -181,6 +181,12 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class RunResult:
     throughput: float
@@ -189,9 +195,11 @@ class RunResult:
     whisper_p50: float
     whisper_p99: float
     delivered: int
+    cpu_us: float = float("nan")  # the bot's CPU time per angry message (µs)
 
 
-async def one_run(kind: str, url: str, recorder: Recorder, redis: RedisServer, threads: int, concurrency: int, run: int) -> RunResult:
+async def one_run(kind: str, url: str, recorder: Recorder, redis: RedisServer, threads: int, concurrency: int, run: int,
+                  profile_pid: int | None = None, pid: int | None = None) -> RunResult:
     sender = SignedSender(url, SECRET)
     base = 1_800_000_000 + run * 100_000 + concurrency * 1_000_000
     roots = [f"{base + i}.000100" for i in range(threads)]
@@ -203,9 +211,20 @@ async def one_run(kind: str, url: str, recorder: Recorder, redis: RedisServer, t
     await asyncio.sleep(0.5)  # let the (untimed) opening work drain
     recorder.whispers.clear()
     angry = [(r, *signed(sender, message_event(CHANNEL, CUSTOMER, ANGRY[i % len(ANGRY)], thread_ts=r))) for i, r in enumerate(roots)]
+    profiler = None
+    if profile_pid is not None:
+        # Only the timed phase is sampled (the untimed openings are agent replies, a different path).
+        profiler = subprocess.Popen(["py-spy", "record", "--nonblocking", "--format", "raw", "-o", "/tmp/bench-profile.txt",
+                                     "-r", "1000", "-p", str(profile_pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        await asyncio.sleep(1.0)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     started = time.monotonic()
     acks = await send_all(url, angry, concurrency)
     await recorder.until(threads, timeout=60)
+    cpu_used = cpu_seconds(pid) - cpu_before if pid else float("nan")
+    if profiler is not None:
+        profiler.send_signal(2)
+        profiler.wait(30)
     sent_at = {root: sent for root, sent, _ in acks}
     latencies = [recorder.whispers[r] - sent_at[r] for r in roots if r in recorder.whispers]
     finished = max(recorder.whispers.values()) if recorder.whispers else time.monotonic()
@@ -216,6 +235,7 @@ async def one_run(kind: str, url: str, recorder: Recorder, redis: RedisServer, t
         whisper_p50=pct(latencies, 0.5) * 1000,
         whisper_p99=pct(latencies, 0.99) * 1000,
         delivered=len(latencies),
+        cpu_us=cpu_used / threads * 1e6,
     )
 
 
@@ -244,6 +264,13 @@ async def redis_figures(url: str, recorder: Recorder, redis: RedisServer, sample
     delta = {k: (after.get(k, 0) - before.get(k, 0)) / sample for k in after if after.get(k, 0) != before.get(k, 0)}
     for noise in ("info", "ping"):
         delta.pop(noise, None)
+    # Round trips the bot makes: each EVALSHA is one (the SET NX, HGET, HSET and one EXPIRE it runs are
+    # inside it); a counter flush is one pipeline (its HINCRBYs and ZADDs ride along, plus one EXPIRE
+    # per key); anything else the bot sent on its own would be one each.
+    evalsha = delta.get("evalsha", 0)
+    flushes = round(max(0.0, delta.get("expire", 0) - evalsha) * sample)
+    inside = {"evalsha", "set", "hget", "hset", "expire", "hincrby", "zadd"}
+    direct = sum(v for k, v in delta.items() if k not in inside)
 
     # Record sizes: a typical 3-message thread, and a long one (the record is bounded).
     keys = [k for k in client.scan_iter("dx:{t:*}:rec", count=1000)]
@@ -260,6 +287,8 @@ async def redis_figures(url: str, recorder: Recorder, redis: RedisServer, sample
     long_key = f"dx:{{t:{CHANNEL}:{long_root}}}:rec"
     return {
         "commands_per_message": delta,
+        "round_trips": evalsha + direct,  # per angry message
+        "flush_pipelines": flushes,  # upper bound: a flush writing two keys counts two here
         "record_bytes_p50": sizes[len(sizes) // 2] if sizes else 0,
         "record_json_p50": json_sizes[len(json_sizes) // 2] if json_sizes else 0,
         "long_record_bytes": client.memory_usage(long_key) or 0,
@@ -338,60 +367,85 @@ async def main(args: argparse.Namespace) -> None:
     recorder, runner, api_port = await start_recorder()
     api_url = f"http://127.0.0.1:{api_port}/api/"
     results: dict[tuple[str, int], list[RunResult]] = {}
-    extra: dict = {}
+    extra: dict = {"load": os.getloadavg()[0], "standin": await standin_capacity(api_url, args.concurrency)}
     with RedisServer() as redis:
-        for kind in ("reference", "deescalate"):
-            redis.client().flushall()
-            proc, url = launch(kind, redis.url, api_url)
-            profiler = None
-            try:
+        # Both bots run side by side (an idle one costs nothing) and their runs are interleaved, so a
+        # burst of other work on the machine lands on both rather than on one bot's whole series.
+        bots = {kind: launch(kind, redis.url, api_url) for kind in ("reference", "deescalate")}
+        try:
+            for proc, url in bots.values():
                 await wait_healthy(url, proc)
-                if args.profile and kind == "deescalate":
-                    profiler = subprocess.Popen(["py-spy", "record", "--format", "raw", "-o", "/tmp/bench-profile.txt", "-r", "200",
-                                                 "-p", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    await asyncio.sleep(1)
+            for run in range(args.runs):
                 for concurrency in args.concurrency:
-                    for run in range(args.runs):
+                    for kind, (proc, url) in bots.items():
                         redis.client().flushall()
-                        result = await one_run(kind, url, recorder, redis, args.threads, concurrency, run)
+                        result = await one_run(kind, url, recorder, redis, args.threads, concurrency, run, pid=proc.pid)
                         results.setdefault((kind, concurrency), []).append(result)
                         print(f"  {kind:<10} c={concurrency:<3} run {run + 1}: {result.throughput:7.0f} msg/s, "
                               f"ack p50 {result.ack_p50:5.1f} ms p99 {result.ack_p99:5.1f} ms, "
-                              f"whisper p50 {result.whisper_p50:5.1f} ms p99 {result.whisper_p99:6.1f} ms "
-                              f"({result.delivered}/{args.threads})", flush=True)
-                if profiler is not None:
-                    profiler.send_signal(2)
-                    profiler.wait(30)
-                    extra["profile"] = summarize_profile("/tmp/bench-profile.txt")
-                if kind == "deescalate":
-                    redis.client().flushall()
-                    extra["redis"] = await redis_figures(url, recorder, redis)
-                    if args.memory_threads:
-                        extra["memory"] = await memory_figures(url, proc, redis, args.memory_threads, args.touch)
-            finally:
+                              f"whisper p50 {result.whisper_p50:5.1f} ms p99 {result.whisper_p99:6.1f} ms, "
+                              f"CPU {result.cpu_us:4.0f} µs/msg ({result.delivered}/{args.threads})", flush=True)
+            proc, url = bots["deescalate"]
+            if args.profile:
+                redis.client().flushall()
+                await one_run("deescalate", url, recorder, redis, args.threads, 8, 99, profile_pid=proc.pid)
+                extra["profile"] = summarize_profile("/tmp/bench-profile.txt")
+            redis.client().flushall()
+            extra["redis"] = await redis_figures(url, recorder, redis)
+            if args.memory_threads:
+                extra["memory"] = await memory_figures(url, proc, redis, args.memory_threads, args.touch)
+        finally:
+            for proc, _ in bots.values():
                 proc.terminate()
                 proc.wait(10)
     await runner.cleanup()
     report(results, extra, args)
 
 
+async def standin_capacity(api_url: str, levels: list[int], calls: int = 3000) -> dict[int, float]:
+    """chat.postEphemeral calls per second the Slack recorder answers on its own (it must not be the limit)."""
+    body = json.dumps({"channel": CHANNEL, "user": AGENT, "thread_ts": "1.1", "text": "x", "blocks": []}).encode()
+    out = {}
+    for concurrency in levels:
+        left = calls
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+            async def worker() -> None:
+                nonlocal left
+                while left > 0:
+                    left -= 1
+                    async with session.post(api_url + "chat.postEphemeral", data=body,
+                                            headers={"Content-Type": "application/json"}) as answer:
+                        await answer.read()
+
+            started = time.monotonic()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            out[concurrency] = calls / (time.monotonic() - started)
+    return out
+
+
 def report(results: dict[tuple[str, int], list[RunResult]], extra: dict, args: argparse.Namespace) -> None:
     med = statistics.median
-    print(f"\nMedians over {args.runs} runs, {args.threads} angry messages each ({os.cpu_count()} CPUs)\n")
-    print(f"{'bot':<11}{'conc':>5}{'msg/s':>9}{'vs ref':>8}{'ack p50':>9}{'ack p99':>9}{'whisper p50':>13}{'whisper p99':>13}")
+    print(f"\nMedians over {args.runs} runs, {args.threads} angry messages each ({os.cpu_count()} CPUs, "
+          f"load average before: {extra.get('load', 0):.2f})")
+    print("Slack recorder alone: " + ", ".join(f"{v:.0f} calls/s at c={c}" for c, v in extra.get("standin", {}).items()) + "\n")
+    print(f"{'bot':<11}{'conc':>5}{'msg/s':>9}{'vs ref':>8}{'ack p50':>9}{'ack p99':>9}{'whisper p50':>13}{'whisper p99':>13}"
+          f"{'CPU/msg':>10}")
     for concurrency in args.concurrency:
         ref = med(r.throughput for r in results[("reference", concurrency)])
         for kind in ("reference", "deescalate"):
             rows = results[(kind, concurrency)]
             tput = med(r.throughput for r in rows)
             print(f"{kind:<11}{concurrency:>5}{tput:>9.0f}{tput / ref:>7.2f}x{med(r.ack_p50 for r in rows):>7.1f}ms"
-                  f"{med(r.ack_p99 for r in rows):>7.1f}ms{med(r.whisper_p50 for r in rows):>11.1f}ms{med(r.whisper_p99 for r in rows):>11.1f}ms")
+                  f"{med(r.ack_p99 for r in rows):>7.1f}ms{med(r.whisper_p50 for r in rows):>11.1f}ms{med(r.whisper_p99 for r in rows):>11.1f}ms"
+                  f"{med(r.cpu_us for r in rows):>8.0f}µs")
     redis_info = extra.get("redis")
     if redis_info:
         print("\nRedis commands per angry message (INFO commandstats, includes commands run inside Lua):")
         print("  " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(redis_info["commands_per_message"].items())))
-        print("  (the thread commit is one EVALSHA running SET NX + HGET + HSET + EXPIRE inside Lua; the daily")
-        print("   counters are HINCRBY… + EXPIRE in one pipeline: see bench/README.md for the round-trip count)")
+        print(f"  round trips per angry message (Redis calls the bot makes, not the commands Lua runs): "
+              f"{redis_info['round_trips']:.2f}; the daily counters go in one pipeline a second: "
+              f"{redis_info['flush_pipelines']} flushes during the sample")
         print(f"Thread record: {redis_info['record_bytes_p50']} B in Redis (JSON {redis_info['record_json_p50']} B) for a 3-message "
               f"thread; {redis_info['long_record_bytes']} B (JSON {redis_info['long_record_json']} B) after 31 messages")
     if extra.get("profile"):

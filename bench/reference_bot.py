@@ -10,6 +10,7 @@ angry, one `chat.postEphemeral` to the agent in the thread. No detector, no phra
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import re
@@ -22,6 +23,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 
 AGENT = os.environ.get("REFERENCE_AGENT", "U_AGENT")
+ACK_WAIT_SECONDS = 0.25  # the same acknowledgement policy as deescalate (handlers/app.py)
+WORK_STARTED: contextvars.ContextVar[asyncio.Future | None] = contextvars.ContextVar("work_started", default=None)
 ANGRY = re.compile(r"!!|\b[A-Z]{4,}\b|refund|ridiculous|scam", re.IGNORECASE)
 
 
@@ -44,14 +47,30 @@ def build() -> web.Application:
 
     @app.event("message")
     async def on_message(body: dict) -> None:
-        # Same shape as deescalate: acknowledge first, do the work as a tracked task.
+        # Same shape as deescalate: the work runs as a tracked task; the HTTP answer waits for it
+        # (ACK_WAIT_SECONDS at most).
         task = asyncio.ensure_future(handle(body))
         background.add(task)
         task.add_done_callback(background.discard)
+        started = WORK_STARTED.get()
+        if started is not None and not started.done():
+            started.set_result(task)
 
     async def events(request: web.Request) -> web.Response:
         raw = (await request.read()).decode()
-        response = await app.async_dispatch(AsyncBoltRequest(body=raw, query=request.query_string, headers=dict(request.headers)))
+        started = asyncio.get_running_loop().create_future()
+        token = WORK_STARTED.set(started)
+        try:
+            response = await app.async_dispatch(AsyncBoltRequest(body=raw, query=request.query_string, headers=dict(request.headers)))
+        finally:
+            WORK_STARTED.reset(token)
+        if response.status == 200:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + ACK_WAIT_SECONDS
+            done, _ = await asyncio.wait({started}, timeout=ACK_WAIT_SECONDS)
+            if done and not started.cancelled() and deadline > loop.time():
+                await asyncio.wait({started.result()}, timeout=deadline - loop.time())
+        started.cancel()
         return await to_aiohttp_response(response)
 
     async def healthz(request: web.Request) -> web.Response:
