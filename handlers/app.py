@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -98,8 +99,11 @@ class Runtime:
         `change` gets the current record (None for a new thread) and returns (new record, result).
         It may run more than once when another replica wrote the thread meanwhile, so it must be pure.
         """
+        # Not in this process's cache: assume a new thread rather than read first. For a new thread
+        # that saves a round trip; for one another replica wrote, the commit reports the conflict
+        # with the fresh record (still two round trips, as reading first would be).
         cached = self.store.cached_thread(channel, root_ts)
-        version, record = cached if cached is not None else await self.store.load_thread(channel, root_ts)
+        version, record = cached if cached is not None else (0, None)
         for _ in range(attempts):
             new_record, result = change(record)
             commit = await self.store.commit_thread(channel, root_ts, version, new_record, event_id=event_id)
@@ -141,7 +145,7 @@ def build_runtime(config: Config, *, store: Store | None = None, book: Any = Non
         book=book if book is not None else _load_book(config),
         app=app,
     )
-    app.middleware(_count_and_dedupe(runtime))
+    app.use(_CountAndDedupe(runtime))
     runtime.loops.append(flush_loop)
 
     @app.error
@@ -183,8 +187,20 @@ def _kind(body: dict) -> str:
     return str(body.get("type") or "unknown")
 
 
-def _count_and_dedupe(runtime: Runtime) -> Callable[..., Awaitable[Any]]:
-    async def middleware(body: dict, req: AsyncBoltRequest, next: Callable[[], Awaitable[Any]]) -> BoltResponse | None:
+class _CountAndDedupe(AsyncMiddleware):
+    """Count every request; de-duplicate non-message events (message events do it in their commit).
+
+    A middleware class rather than a function: Bolt calls it directly instead of building keyword
+    arguments for it by inspection on every request.
+    """
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        runtime, body = self.runtime, req.body
         kind = _kind(body)
         runtime.metrics.events.labels(kind=kind).inc()
         event = body.get("event") if body.get("type") == "event_callback" else None
@@ -193,7 +209,7 @@ def _count_and_dedupe(runtime: Runtime) -> Callable[..., Awaitable[Any]]:
             # listener will start work, and the HTTP answer may wait for it (ACK_WAIT_SECONDS).
             req.context["work_follows"] = True
         # Message events de-duplicate inside their thread's commit (one round trip); the rest here.
-        if event is not None and event.get("type") != "message" and body.get("event_id"):
+        elif event is not None and body.get("event_id"):
             try:
                 # Bounded: this runs before the ack, and a hung Redis must not hold Slack past 3 s.
                 first = await asyncio.wait_for(runtime.store.first_delivery(str(body["event_id"])), ACK_STORE_TIMEOUT)
@@ -205,4 +221,6 @@ def _count_and_dedupe(runtime: Runtime) -> Callable[..., Awaitable[Any]]:
                 return BoltResponse(status=200, body="")
         return await next()
 
-    return middleware
+    @property
+    def name(self) -> str:
+        return "CountAndDedupe"
