@@ -350,6 +350,7 @@ def test_a_whispered_message_costs_one_redis_round_trip(make_bot, standin, redis
     import asyncio
 
     bot = make_bot(redis_url)
+    Conversation(bot, standin).opened()  # the first commit of a process loads the script into Redis
     client = bot.store.redis
     trips: list[str] = []
     plain, pipeline = client.execute_command, client.pipeline
