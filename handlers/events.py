@@ -164,7 +164,9 @@ async def _look_up_group(runtime: Any, group: str) -> frozenset[str] | None:
 async def perform(runtime: Any, actions: tuple[Action, ...], at: float) -> None:
     """Send and store what the decision asked for; whispers first, since an agent is waiting on them."""
     whispers = [a for a in actions if isinstance(a, Whisper)]
-    if whispers:
+    if len(whispers) == 1:
+        await _send_whisper(runtime, whispers[0])  # the usual case: no extra task for a gather
+    elif whispers:
         await asyncio.gather(*(_send_whisper(runtime, w) for w in whispers))
     for action in actions:
         if isinstance(action, Whisper):

@@ -101,8 +101,10 @@ async def _bolt_request(request: web.Request, body: str) -> AsyncBoltRequest:
     content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if content_type not in {"application/json", "application/x-www-form-urlencoded"}:
         raise ValueError(f"unsupported content type {content_type!r}")
-    if content_type == "application/json":
-        json.loads(body)  # invalid JSON is a 400, not a listener crash
+    if content_type == "application/json" and not body.startswith("{"):
+        # Bolt parses a body starting with "{" as JSON itself (and raises on a broken one, a 400
+        # here); anything else labelled JSON would be read as a form, so refuse it now.
+        json.loads(body)
     return AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
 
 
