@@ -214,8 +214,10 @@ async def one_run(kind: str, url: str, recorder: Recorder, redis: RedisServer, t
     profiler = None
     if profile_pid is not None:
         # Only the timed phase is sampled (the untimed openings are agent replies, a different path).
-        profiler = subprocess.Popen(["py-spy", "record", "--nonblocking", "--format", "raw", "-o", "/tmp/bench-profile.txt",
-                                     "-r", "1000", "-p", str(profile_pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Blocking sampling (py-spy pauses the process per sample): slower, but --nonblocking was seen to
+        # pile samples onto frames that cost microseconds. The profiled run is not reported.
+        profiler = subprocess.Popen(["py-spy", "record", "--format", "raw", "-o", "/tmp/bench-profile.txt",
+                                     "-r", "250", "-p", str(profile_pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         await asyncio.sleep(1.0)
     cpu_before = cpu_seconds(pid) if pid else 0.0
     started = time.monotonic()
@@ -329,34 +331,43 @@ async def memory_figures(url: str, proc: subprocess.Popen, redis: RedisServer, t
     }
 
 
-def summarize_profile(path: str, top: int = 14) -> list[tuple[str, float]]:
-    """Share of the bot's samples spent inside each area (inclusive), from py-spy's collapsed stacks."""
-    areas = {
-        "detector (bot/detector*)": ("bot/detector",),
-        "whisper decision + Case (bot/whisper, bot/case)": ("bot/whisper.py", "bot/case.py"),
-        "phrasebook choose/fill": ("phrasebook/",),
-        "Block Kit + safety (quote/redact)": ("bot/whisper_blocks", "bot/safety"),
-        "Bolt dispatch + middleware": ("slack_bolt/",),
-        "signature check (hmac)": ("signature",),
-        "slack_sdk Web API client": ("slack_sdk/web", "slack_sdk/http_retry"),
-        "aiohttp client (to Slack)": ("aiohttp/client",),
-        "aiohttp server (from Slack)": ("aiohttp/web_protocol", "aiohttp/web_app", "aiohttp/http_parser"),
-        "redis-py": ("redis/",),
-        "json encode/decode": ("json/",),
-        "store (bot/store.py)": ("bot/store.py",),
-        "prometheus metrics": ("prometheus_client",),
-        "event loop idle (select)": ("select (selectors", "epoll"),
-    }
-    totals = dict.fromkeys(areas, 0)
+def summarize_profile(path: str, top: int = 16) -> list[tuple[str, float]]:
+    """Share of the bot's samples by area, from py-spy's raw stacks: each sample goes to the innermost
+    frame that belongs to a known area (so shares add up to 100 % and nothing is counted twice)."""
+    areas = [  # innermost match wins; more specific needles first
+        ("phrasebook choose/fill", "phrasebook/"),
+        ("detector", "bot/detector"),
+        ("Block Kit + safety", "bot/whisper_blocks"),
+        ("Block Kit + safety", "bot/safety"),
+        ("whisper decision (bot/whisper.py)", "bot/whisper.py"),
+        ("thread record (bot/case.py)", "bot/case.py"),
+        ("json encode/decode", "json/"),
+        ("redis-py", "redis/"),
+        ("store (bot/store.py)", "bot/store.py"),
+        ("slack_sdk Web API client", "slack_sdk/"),
+        ("aiohttp client (to Slack)", "aiohttp/client"),
+        ("aiohttp client (to Slack)", "aiohttp/connector"),
+        ("Bolt dispatch + middleware", "slack_bolt/"),
+        ("aiohttp server + HTTP parsing", "aiohttp/"),
+        ("prometheus metrics", "prometheus_client"),
+        ("our handlers (handlers/)", "handlers/"),
+        ("asyncio event loop, sockets", "asyncio/"),
+        ("asyncio event loop, sockets", "selectors"),
+    ]
+    totals: dict[str, int] = {}
     samples = 0
     for line in Path(path).read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
         samples += int(count)
-        for area, needles in areas.items():
-            if any(n in stack for n in needles):
-                totals[area] += int(count)
+        area = "other"
+        for frame in reversed(stack.split(";")):
+            found = next((name for name, needle in areas if needle in frame), None)
+            if found:
+                area = found
+                break
+        totals[area] = totals.get(area, 0) + int(count)
     return sorted(((a, 100 * n / max(1, samples)) for a, n in totals.items()), key=lambda x: -x[1])[:top]
 
 
@@ -388,7 +399,7 @@ async def main(args: argparse.Namespace) -> None:
             proc, url = bots["deescalate"]
             if args.profile:
                 redis.client().flushall()
-                await one_run("deescalate", url, recorder, redis, args.threads, 8, 99, profile_pid=proc.pid)
+                await one_run("deescalate", url, recorder, redis, max(args.threads, 3000), 8, 99, profile_pid=proc.pid)
                 extra["profile"] = summarize_profile("/tmp/bench-profile.txt")
             redis.client().flushall()
             extra["redis"] = await redis_figures(url, recorder, redis)
@@ -449,7 +460,7 @@ def report(results: dict[tuple[str, int], list[RunResult]], extra: dict, args: a
         print(f"Thread record: {redis_info['record_bytes_p50']} B in Redis (JSON {redis_info['record_json_p50']} B) for a 3-message "
               f"thread; {redis_info['long_record_bytes']} B (JSON {redis_info['long_record_json']} B) after 31 messages")
     if extra.get("profile"):
-        print("\nWhere deescalate's time goes (py-spy, share of samples, inclusive; areas overlap):")
+        print("\nWhere deescalate's time goes (py-spy on the timed phase; each sample counted once, in its innermost area):")
         for area, share in extra["profile"]:
             print(f"  {share:5.1f}%  {area}")
     memory = extra.get("memory")
