@@ -408,4 +408,6 @@ def quote(text: str, limit: int = 200) -> str:
     redacted = redact(text[:window])
     if len(text) > window and len(redacted) < max(limit, 0) + _LONGEST_PII:
         redacted = redact(text)
-    return truncate(escape(redacted), limit)
+    # A cut can turn a harmless dotted run ("192.168.0.10000000") into a linkable one
+    # ("192.168.0.1…"): defang what the cut left (same length, so the limit still holds).
+    return _defang_hosts(truncate(escape(redacted), limit))

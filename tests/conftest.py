@@ -6,12 +6,19 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.harness import BotHandle, bot_env
 from tests.redis_server import RedisServer, redis_available
 from tests.standin import SlackStandIn
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
+
+# CI runs the property tests on a fixed set of examples (reproducible, no deadline flakiness on a
+# loaded 2-core machine); locally hypothesis keeps exploring new ones.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if ON_CI else "dev")
 
 
 def _need_redis() -> None:

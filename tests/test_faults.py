@@ -307,6 +307,10 @@ def test_killed_bot_restarts_with_threads_handoffs_and_sla_timers_intact(standin
     try:
         # The SLA timer stored before the crash fires from the new process, once.
         reposts = standin.wait_for("chat.postMessage", timeout=15, where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)
+        # the repost is sent first and recorded just after: wait for the record, don't race it
+        deadline = time.time() + 10
+        while _on_store(redis_url, lambda s: s.handoff(handoff_id)).get("renotified") != "1" and time.time() < deadline:
+            time.sleep(0.05)
         assert _on_store(redis_url, lambda s: s.handoff(handoff_id))["renotified"] == "1"
         # The thread goes on where it was: the agent recorded before the crash gets the whisper.
         second.sender.event(angry(SUPPORT, root))

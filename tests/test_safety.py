@@ -338,3 +338,10 @@ def test_quote_of_forty_thousand_characters_is_fast() -> None:
     text = ("My order is late, call 555-123-4567 or mail jane@example.com <!here> *now* " * 600)[:40000]
     best = min(_elapsed(quote, text) for _ in range(3))
     assert best < 0.05
+
+
+def test_a_cut_cannot_leave_a_linkable_address_behind() -> None:
+    # found by hypothesis: the full run is no address, but the truncated one looks like an IPv4
+    out = quote(">*192.168.0.10000000<#C0123|general>192.168.0.1evil", limit=53)
+    assert not has_live_markup(out)
+    assert len(out) <= 54
