@@ -196,7 +196,8 @@ _add("free", _p("compensation", 0.3, r"\b(?:a )?free (?:month|year|upgrade|repla
 # Threats of harm: always flagged. Anchored on the verb or the telling noun.
 _add("kill hurt shoot stab beat punch strangle murder smash attack",
      _p("threat", 0.95, rf"\b(?:kill|hurt|shoot|stab|beat|punch|strangle|murder|smash|attack)(?:ing)? (?:up )?(?:{_YOU}|him|her|them|everyone|every one of you|all of you|the (?:staff|agent|manager))\b"))
-_add("where", _p("threat", 0.95, r"\bknow where (?:you|u|your \w+) (?:live|lives|work|works)\b"))
+_add("where", _p("threat", 0.95, r"\b(?:know|find|found|find out|look up|track down) where (?:you|u|your \w+) (?:live|lives|work|works|sleep|sleeps)\b|\bknow where (?:you|u) are\b|\bknow where your (?:office|house|home|family|kids|children|wife|husband) (?:is|are)\b"))
+_add("coming", _p("threat", 0.9, r"\b(?:i'?m|i am) coming (?:for (?:you|u)|after (?:you|u)|to (?:get|find) (?:you|u))\b"))
 _add("find", _p("threat", 0.9, r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?m gonna) (?:find|hunt down|come for) (?:you|u|your)\b"))
 _add("watch", _p("threat", 0.85, r"\bwatch your back\b"))
 _add("dead die", _p("threat", 0.9, r"\b(?:you(?:'re| are)?|u r|you'll be) (?:so |all )?(?:dead|going to die|gonna die)\b|\b(?:hope|wish) (?:you|u) (?:die|get hurt|burn)\b"))

@@ -369,3 +369,19 @@ def test_any_text_scores_in_range(text):
 def test_cue_word_soup_never_raises(words):
     r = score(" ".join(words))
     assert 0 <= r.tension <= 1 and r.level == level_for(r.tension) or "threat" in r.flags or "hate" in r.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I will find where you live", "I know where your office is and I am coming", "I'm coming for you", "I found where you work"],
+)
+def test_veiled_threats_about_finding_someone_are_flagged(text: str) -> None:
+    reading = score(text)
+    assert "threat" in reading.flags and reading.level == "heated"
+
+
+@pytest.mark.parametrize(
+    "text", ["I am coming to your store tomorrow to return it", "Where do you ship from?", "Do you know where my parcel is?"]
+)
+def test_ordinary_visits_and_where_questions_are_not_threats(text: str) -> None:
+    assert "threat" not in score(text).flags
