@@ -121,3 +121,16 @@ def test_coach_never_crashes_and_findings_are_ordered_and_disjoint(text):
     for a, b in zip(findings, findings[1:]):
         assert a.end <= b.start
     rewrite(BOOK, text)
+
+
+@pytest.mark.parametrize(
+    ("draft", "rule"),
+    [("I dont know", "dont-know"), ("we cant refund that", "we-cant"), ("thats our policy", "our-policy"), ("theres nothing we can do", "nothing-we-can-do")],
+)
+def test_chat_spelling_without_apostrophes_is_caught(draft: str, rule: str) -> None:
+    assert rule in {f.rule for f in coach(BOOK, draft)}
+
+
+def test_jargon_rewrite_keeps_the_sentence_grammatical() -> None:
+    assert rewrite(BOOK, "Your support ticket number is 55") == "Your request number is 55"
+    assert rewrite(BOOK, "Please escalate the ticket") == "Please escalate the request"
