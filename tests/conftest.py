@@ -21,7 +21,8 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if ON_CI else "dev")
 
 
-def _need_redis() -> None:
+def require_redis() -> None:
+    """Skip without redis-server locally; on CI (CI=true) a missing redis-server fails the test."""
     if not redis_available():
         if ON_CI:
             pytest.fail("redis-server is not on PATH; CI must install it (apt-get install -y redis-server)")
@@ -31,7 +32,7 @@ def _need_redis() -> None:
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """One real redis-server for the session; tests flush it through `redis_url`."""
-    _need_redis()
+    require_redis()
     server = RedisServer().start()
     yield server
     server.close()
