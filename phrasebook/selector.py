@@ -155,16 +155,18 @@ def choose(
     kinds = tuple(k for k in kinds if k not in skip) or kinds
     slots = _slots(kinds, count)
     picked: list[Phrase] = []
+    tags = moment.tags
+    ranks: dict[str, list[Phrase]] = {}
     for kind in dict.fromkeys(slots):
-        ranked = _rank(book.phrases(kind), moment.tags, moment.level, step, offered, seed, kind)
+        ranked = ranks[kind] = _rank(book, kind, tags, moment.level, step, offered, seed)
         picked += [p for p in ranked if p not in picked][: slots.count(kind)]
     if len(picked) < count:  # a thin kind: top up from the others in plan order
         for kind in kinds:
-            ranked = _rank(book.phrases(kind), moment.tags, moment.level, step, offered, seed, kind)
+            ranked = ranks[kind] if kind in ranks else _rank(book, kind, tags, moment.level, step, offered, seed)
             picked += [p for p in ranked if p not in picked][: count - len(picked)]
     if not picked:
         return None
-    return _suggestion(kinds[0], picked, step, customer, issue, timeframe)
+    return _suggestion(book, kinds[0], picked, step, customer, issue, timeframe)
 
 
 def suggest(
@@ -187,10 +189,10 @@ def suggest(
         step = step or 1
     tags = context_triggers(context)
     words = _content_words(context)
-    ranked = _rank(book.phrases(kind), tags, None, step, offered, seed, kind, words)
+    ranked = _rank(book, kind, tags, None, step, offered, seed, words)
     if not ranked:  # nothing fits the context: any phrasing of the kind beats an empty whisper
-        ranked = _rank(book.phrases(kind), frozenset(TRIGGERS), None, step, offered, seed, kind, words)
-    return _suggestion(kind, ranked[:count], step if kind == "boundary" else None, customer, issue, timeframe)
+        ranked = _rank(book, kind, frozenset(TRIGGERS), None, step, offered, seed, words)
+    return _suggestion(book, kind, ranked[:count], step if kind == "boundary" else None, customer, issue, timeframe)
 
 
 def context_triggers(context: str) -> frozenset[str]:
@@ -271,44 +273,71 @@ def _slots(kinds: Sequence[str], count: int) -> list[str]:
 
 
 def _rank(
-    phrases: Sequence[Phrase],
+    book: Phrasebook,
+    kind: str,
     tags: frozenset[str],
     level: str | None,
     step: int | None,
     offered: Collection[str],
     seed: int,
-    kind: str,
     words: frozenset[str] = frozenset(),
 ) -> list[Phrase]:
     """Phrases that fit, best first: not yet offered, naming this trouble, at this level; seeded order within ties."""
     fitting = [
-        p for p in phrases if (step is None or p.step == step) and (not p.triggers or p.triggers & tags)
+        p for p in _phrase_index(book).by_id[kind] if (step is None or p.step == step) and (not p.triggers or p.triggers & tags)
     ]
-    fitting.sort(key=lambda p: p.id)
     random.Random(f"{seed}:{kind}:{step}").shuffle(fitting)
-    history = list(offered)
+    history: dict[str, int] = {}
+    for i, pid in enumerate(offered):
+        history.setdefault(pid, i)  # repeat the oldest first: where an id was first offered
     lead = focus(tags)
+    content = _phrase_index(book).words if words else None
 
     def key(p: Phrase) -> tuple:
-        seen = p.id in offered
+        seen = history.get(p.id)
         return (
-            seen,
-            history.index(p.id) if seen and p.id in history else 0,  # repeat the oldest first
+            seen is not None,
+            seen or 0,
             -len(p.triggers & lead),
             -len(p.triggers & tags),
-            -len(words & _content_words(p.text)),
+            -len(words & content[p.id]) if content is not None else 0,
             level is not None and bool(p.levels) and level not in p.levels,
         )
 
     return sorted(fitting, key=key)
 
 
-def _suggestion(kind, picked, step, customer, issue, timeframe) -> Suggestion:
+@dataclass(frozen=True)
+class _PhraseIndex:
+    by_id: dict[str, tuple[Phrase, ...]]  # kind -> its phrases sorted by id (the shuffle's stable start)
+    words: dict[str, frozenset[str]]  # phrase id -> content words of its text, for matching an agent's context
+    filled: dict[str, str]  # phrase id -> its text filled with nothing known (what a whisper shows)
+
+
+def _phrase_index(book: Phrasebook) -> _PhraseIndex:
+    """Per-phrase data the selector needs on every whisper, computed once per book (the book is immutable)."""
+    cached = book.__dict__.get("_phrase_index")
+    if cached is None:
+        every = [p for kind in KINDS for p in book.phrases(kind)]
+        cached = _PhraseIndex(
+            by_id={kind: tuple(sorted(book.phrases(kind), key=lambda p: p.id)) for kind in KINDS},
+            words={p.id: _content_words(p.text) for p in every},
+            filled={p.id: fill(p.text) for p in every},
+        )
+        book.__dict__["_phrase_index"] = cached  # beside the frozen fields, as in _boundary_index
+    return cached
+
+
+def _suggestion(book, kind, picked, step, customer, issue, timeframe) -> Suggestion:
     kinds = list(dict.fromkeys(p.kind for p in picked)) or [kind]
     title = " + ".join(TITLES[k] for k in kinds)
     if kind == "boundary" and step:
         title = f"Boundary, step {step} of 3: {STEP_NAMES[step]}"
-    filled = tuple((p.id, fill(p.text, customer, issue, timeframe)) for p in picked)
+    if customer is None and issue is None and timeframe is None:
+        known = _phrase_index(book).filled  # the usual whisper: nothing to fill in, filled once per book
+        filled = tuple((p.id, known[p.id]) for p in picked)
+    else:
+        filled = tuple((p.id, fill(p.text, customer, issue, timeframe)) for p in picked)
     return Suggestion(kind=kind, title=title, phrases=filled, step=step)
 
 
