@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.safety import _IBAN_LENGTHS, escape, has_live_markup, quote, redact
@@ -181,3 +181,27 @@ def test_redact_accepts_any_text(text: str) -> None:
 @given(st.text(alphabet=string.ascii_letters + string.digits[:1] + " éüß", max_size=60))
 def test_ordinary_words_pass_through_escape_unchanged(text: str) -> None:
     assert escape(text) == text
+
+
+# The shortcuts in escape() and redact() (text that no rule would change is returned as it is) must
+# give exactly what running every rule gives.
+_NEAR_INERT = st.text(alphabet=string.ascii_letters + string.digits + " .,:/'-!?@_*éñ¿’—…\u00ad\n\t", max_size=60)
+
+
+@FAST
+@given(st.one_of(hostile_text, _NEAR_INERT))
+def test_escape_shortcut_matches_every_rule(text: str) -> None:
+    from bot.safety import _escape_all
+
+    assert escape(text) == _escape_all(text)
+
+
+@FAST
+@given(st.one_of(hostile_text, _NEAR_INERT, st.text(max_size=40)))
+@example("write to jane@example.com please")
+@example("call me on 0161 496 0000")
+@example("jane at example dot com")
+def test_redact_shortcut_matches_every_rule(text: str) -> None:
+    from bot.safety import _clean, _redact_all
+
+    assert redact(text) == _redact_all(_clean(text))
