@@ -37,13 +37,14 @@ def opened_threads(book, n: int) -> list[tuple[dict, Incoming]]:  # noqa: ANN001
     out = []
     for i in range(n):
         root = f"{1_800_000_000 + i}.000100"
-        case, _ = decide(None, Incoming("post", CHANNEL, root, root, 1000.0, CUSTOMER, "T1", "Hi, my order has not arrived yet.", CUSTOMER),
+        at = float(root)  # event times near the thread's root, as in Slack
+        case, _ = decide(None, Incoming("post", CHANNEL, root, root, at, CUSTOMER, "T1", "Hi, my order has not arrived yet.", CUSTOMER),
                          ROLES, SETTINGS, book)
-        reply = Incoming("post", CHANNEL, root, f"{root}1", 1010.0, AGENT, "T1", "Thanks, checking that now.", CUSTOMER)
+        reply = Incoming("post", CHANNEL, root, f"{root}1", at + 10, AGENT, "T1", "Thanks, checking that now.", CUSTOMER)
         case, _ = decide(Case.from_dict(case.to_dict()), reply, ROLES, SETTINGS, book)
         # The store hands decide a record that went through JSON once (its cache holds the committed dict).
         record = json.loads(json.dumps(case.to_dict(), separators=(",", ":")))
-        angry = Incoming("post", CHANNEL, root, f"{root}2", 1020.0, CUSTOMER, "T1", ANGRY[i % len(ANGRY)], CUSTOMER)
+        angry = Incoming("post", CHANNEL, root, f"{root}2", at + 20, CUSTOMER, "T1", ANGRY[i % len(ANGRY)], CUSTOMER)
         out.append((record, angry))
     return out
 
