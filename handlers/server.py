@@ -70,6 +70,11 @@ async def _slack_events(request: web.Request) -> web.Response:
 
 async def _until_done(started: asyncio.Future, limit: float) -> None:
     """Wait for the work the listener started, `limit` seconds at most in all; the work itself goes on."""
+    if started.done():
+        # The usual case: the listener spawned its work during dispatch; one wait, not two.
+        if not started.cancelled():
+            await asyncio.wait({started.result()}, timeout=limit)
+        return
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     done, _ = await asyncio.wait({started}, timeout=limit)

@@ -157,13 +157,18 @@ def choose(
     picked: list[Phrase] = []
     tags = moment.tags
     ranks: dict[str, list[Phrase]] = {}
+    taken: set[str] = set()  # ids, not phrases: comparing dataclasses field by field is the slow way
     for kind in dict.fromkeys(slots):
         ranked = ranks[kind] = _rank(book, kind, tags, moment.level, step, offered, seed)
-        picked += [p for p in ranked if p not in picked][: slots.count(kind)]
+        fresh = [p for p in ranked if p.id not in taken][: slots.count(kind)]
+        picked += fresh
+        taken.update(p.id for p in fresh)
     if len(picked) < count:  # a thin kind: top up from the others in plan order
         for kind in kinds:
             ranked = ranks[kind] if kind in ranks else _rank(book, kind, tags, moment.level, step, offered, seed)
-            picked += [p for p in ranked if p not in picked][: count - len(picked)]
+            fresh = [p for p in ranked if p.id not in taken][: count - len(picked)]
+            picked += fresh
+            taken.update(p.id for p in fresh)
     if not picked:
         return None
     return _suggestion(book, kinds[0], picked, step, customer, issue, timeframe)
