@@ -146,3 +146,20 @@ def test_a_failed_flush_keeps_the_counts_for_the_next_one(redis_url: str) -> Non
         assert list((await fresh.daily_counters(1, now)).values()) == [{"whispers": 4}]
 
     _run(scenario())
+
+
+def test_a_burst_larger_than_the_pool_waits_for_connections_and_reuses_them(redis_url: str) -> None:
+    # Idle connections are taken without queueing; a pool at its limit still makes callers wait
+    # (never "Too many connections"), and a connection Redis dropped is replaced, not handed out dead.
+    async def scenario() -> None:
+        store = Store.connect(redis_url, max_connections=3)
+        results = await asyncio.gather(*(store.first_delivery(f"Ev{n}") for n in range(60)))
+        assert results == [True] * 60
+        pool = store.redis.connection_pool
+        assert len(pool._available_connections) + len(pool._in_use_connections) <= 3
+        for connection in list(pool._available_connections):
+            await connection.disconnect()  # as after a Redis restart
+        assert await store.first_delivery("Ev-after") is True
+        assert await store.first_delivery("Ev-after") is False
+
+    _run(scenario())
