@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -93,6 +94,7 @@ def _serve(*, check_only: bool) -> int:
     from handlers.server import serve_forever
 
     runtime = build_runtime(config, book=book)
+    _tune_collector()
     try:
         asyncio.run(serve_forever(runtime))
     except KeyboardInterrupt:
@@ -100,6 +102,22 @@ def _serve(*, check_only: bool) -> int:
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
     return 0
+
+
+# Young objects collected every this many allocations (CPython's default is 700). A message in flight
+# holds a few thousand objects across its awaits; collected that often, they get promoted to older
+# generations and later cost a full pass over everything, a thread record cache included.
+YOUNG_THRESHOLD = 5_000
+
+
+def _tune_collector() -> None:
+    """Fewer, cheaper cyclic-GC passes while serving (measured: ~115 µs of GC per angry message before)."""
+    # What is loaded by now (modules, phrasebook, detector lexicon, Bolt, slack_sdk) lives as long as
+    # the process: frozen, full passes stop rescanning it.
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, older, oldest)
 
 
 if __name__ == "__main__":
