@@ -192,7 +192,7 @@ def test_phrasebook_lookup_by_kind_and_id():
 def test_the_team_example_in_the_docs_is_a_valid_phrasebook(tmp_path):
     import re
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "phrasebook.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"`acme-phrasebook/(\w+\.toml)`:?\s*\n\n```toml\n(.*?)```", doc, re.S)
     assert [name for name, _ in blocks] == ["apology.toml", "coach.toml"]
     for name, body in blocks:
