@@ -73,6 +73,7 @@ class Case:
     steps: list[Step] = field(default_factory=list)  # ≤ MAX_STEPS
     coached: list[str] = field(default_factory=list)  # "<agent>:<rule>" already nudged
     alerted: bool = False  # the unattended alert went out
+    alert_due: float | None = None  # when the pending "nobody has answered yet" alert is due (its timer is set)
     abuse_seen: bool = False
     handoff_id: str | None = None
     # -- beyond the shared contract: what edits and restraint need --

@@ -19,6 +19,7 @@ from bot.detector import Reading, observe
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
+UNATTENDED_TIMER = "unattended"
 MAX_COACHED = 20
 # Flags that mean "a supervisor should be one click away".
 _HANDOFF_FLAGS = frozenset({"threat", "hate", "authority"})
@@ -74,11 +75,13 @@ class Settings:
     cap: int = 6
     supervisor_channel: str | None = None
     quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
+    unattended_grace: float = 180.0  # how long a tense thread may wait for an agent before supervisors hear; 0 = at once
 
     @classmethod
     def from_config(cls, config: Any) -> "Settings":
         return cls(
-            cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel
+            cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
+            unattended_grace=config.unattended_minutes * 60,
         )
 
 
@@ -210,6 +213,10 @@ def recovery_timer(channel: str, root_ts: str) -> str:
     return f"{RECOVERY_TIMER}|{channel}|{root_ts}"
 
 
+def unattended_timer(channel: str, root_ts: str) -> str:
+    return f"{UNATTENDED_TIMER}|{channel}|{root_ts}"
+
+
 def _copy(case: Case) -> Case:
     # The record may be the store's cached dict and decide may run twice: never mutate what came in.
     return replace(
@@ -306,10 +313,13 @@ def _react(
         return
     if not case.agents:
         if level_index(reading.level) >= level_index("tense") and not case.alerted and settings.supervisor_channel:
-            case.alerted = True
-            tally.add("unattended_alerts")
-            why = wb.why_line(reading.level, _evidence(reading))
-            actions.append(Alert(settings.supervisor_channel, case.channel, case.root_ts, reading.level, why))
+            if settings.unattended_grace <= 0:
+                _alert(case, settings.supervisor_channel, reading.level, _evidence(reading), tally, actions)
+            elif case.alert_due is None:
+                # Agents get a moment to see a new thread before supervisors hear of it; a later
+                # rise does not move the deadline (the first tense moment starts the clock).
+                case.alert_due = now + settings.unattended_grace
+                actions.append(Schedule(unattended_timer(case.channel, case.root_ts), case.alert_due))
         return
     if case.whisper_count >= settings.cap:
         return
@@ -323,6 +333,36 @@ def _react(
     if cooling and not escalates:
         return
     _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
+
+
+def _alert(
+    case: Case, channel: str, level: str, evidence: list[tuple[str, str]], tally: _Tally, actions: list[Action]
+) -> None:
+    case.alerted = True
+    case.alert_due = None
+    tally.add("unattended_alerts")
+    actions.append(Alert(channel, case.channel, case.root_ts, level, wb.why_line(level, evidence)))
+
+
+def unattended_due(case: Case, now: float, supervisor_channel: str | None) -> tuple[Case, tuple[Action, ...]]:
+    """The grace for a tense thread nobody had answered ran out: the new record and the alert, if still needed.
+
+    No alert once an agent has replied, the thread has cooled below tense, or one already went out.
+    """
+    if case.alerted or case.agents or not supervisor_channel:
+        return case, ()
+    case = _copy(case)
+    if case.alert_due is not None and now < case.alert_due:
+        # Claimed early (replica clocks disagree): set the timer again rather than lose the alert.
+        return case, (Schedule(unattended_timer(case.channel, case.root_ts), case.alert_due),)
+    case.alert_due = None  # a thread that cooled down gets a fresh grace if it heats up again
+    if level_index(case.level) < level_index("tense"):
+        return case, ()
+    tally = _Tally()
+    actions: list[Action] = []
+    _alert(case, supervisor_channel, case.level, [(k, v) for k, v in case.evidence.items() if v], tally, actions)
+    actions.append(Count(dict(tally.counters)))
+    return case, tuple(actions)
 
 
 @dataclass(frozen=True)

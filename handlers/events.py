@@ -26,6 +26,7 @@ from bot.whisper import (
     Whisper,
     decide,
     recovery_for,
+    unattended_due,
 )
 
 log = logging.getLogger("deescalate.events")
@@ -243,3 +244,27 @@ async def fire_recovery(runtime: Any, timer: str) -> None:
         return
     for agent in case.agents:
         await send_recovery(runtime, case, agent)
+
+
+async def fire_unattended(runtime: Any, timer: str) -> None:
+    """An "unattended|<channel>|<root_ts>" timer fired: alert supervisors if the tense thread is still unanswered."""
+    try:
+        _, channel, root_ts = timer.split("|", 2)
+    except ValueError:
+        log.warning("malformed unattended timer %r", timer)
+        return
+    _, found = await runtime.store.load_thread(channel, root_ts)
+    if not found:
+        return  # expired or never stored: nothing to alert about
+    now = runtime.clock()
+    supervisor_channel = runtime.config.supervisor_channel
+
+    def change(record: dict | None) -> tuple[dict, tuple[Action, ...]]:
+        if not record:
+            return {"channel": channel, "root_ts": root_ts}, ()
+        case, actions = unattended_due(Case.from_dict(record), now, supervisor_channel)
+        return case.to_dict(), actions
+
+    done = await runtime.update_thread(channel, root_ts, change)
+    if done is not None:
+        await perform(runtime, done[1], now)

@@ -198,7 +198,7 @@ class Replayer:
             ts = self.identities.ts(channel, message.ts)
             root_ts = root_ts or ts
             self.now = message.ts
-            await self._run_due_timers()
+            await self._timers_after(steps)
             before_calls = len(self.recorder.calls)
             before_abuse = await self._abuse_count()
             before = case
@@ -215,6 +215,10 @@ class Replayer:
                 w.offers_handoff or w.kind == "escalation" for w in step.whispers
             )
             steps.append(step)
+        if steps:
+            # Let the "nobody has answered yet" grace run out after the last message, as it would live.
+            self.now = max(self.now, steps[-1].message.ts + self.runtime.config.unattended_minutes * 60 + 1)
+            await self._timers_after(steps)
         result = ThreadResult(thread, steps)
         if case is not None:
             result.peak_level, result.flags, result.boundary_step = case.peak_level, list(case.flags), case.boundary_step
@@ -261,6 +265,17 @@ class Replayer:
     async def _abuse_count(self) -> int:
         day = await self.runtime.store.daily_counters(1, self.now)
         return sum(row.get("abuse_events", 0) for row in day.values())
+
+    async def _timers_after(self, steps: list[Step]) -> None:
+        """Run the timers due by now; what they post (an unattended alert) follows the message before."""
+        before = len(self.recorder.calls)
+        await self._run_due_timers()
+        if steps:
+            steps[-1].posts += [
+                self._readable(str(c.params.get("text", "")))
+                for c in self.recorder.calls[before:]
+                if c.method == "chat.postMessage" and c.params.get("channel") == SUPERVISOR_CHANNEL
+            ]
 
     async def _run_due_timers(self) -> None:
         # The timer loop polls on its own; wait until what is due at the new "now" was claimed and done.

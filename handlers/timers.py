@@ -1,6 +1,6 @@
 """The timer loop: every replica polls the store's sorted set of due timers; ZREM hands each timer to
-exactly one of them, so SLA re-notifies, follow-up reminders and recovery nudges fire once, and
-survive restarts because they live in Redis, not in memory.
+exactly one of them, so SLA re-notifies, follow-up reminders, recovery nudges and unattended-thread
+alerts fire once, and survive restarts because they live in Redis, not in memory.
 
 A timer is claimed before it runs: if a replica dies between the two, that one timer is lost
 rather than sent twice (a missed reminder is cheaper than a duplicate ping to a whole group).
@@ -62,6 +62,10 @@ async def fire(runtime: Runtime, timer: str) -> None:
         except ImportError:
             return
         await fire_recovery(runtime, timer)
+    elif kind == "unattended":
+        from handlers.events import fire_unattended
+
+        await fire_unattended(runtime, timer)
     else:
         log.warning("unknown timer %r dropped", timer)
 

@@ -51,6 +51,8 @@ def test_api_url_gets_trailing_slash() -> None:
         ({"DEESCALATE_SUPPORT_CHANNELS": "C01,general"}, "DEESCALATE_SUPPORT_CHANNELS", "'general'"),
         ({"DEESCALATE_WHISPER_COOLDOWN_SECONDS": "-5"}, "DEESCALATE_WHISPER_COOLDOWN_SECONDS", "between"),
         ({"DEESCALATE_HANDOFF_SLA_MINUTES": "soon"}, "DEESCALATE_HANDOFF_SLA_MINUTES", "number"),
+        ({"DEESCALATE_UNATTENDED_MINUTES": "-1"}, "DEESCALATE_UNATTENDED_MINUTES", "between"),
+        ({"DEESCALATE_UNATTENDED_MINUTES": "1441"}, "DEESCALATE_UNATTENDED_MINUTES", "between"),
         ({"DEESCALATE_PHRASEBOOK": "/nonexistent/folder"}, "DEESCALATE_PHRASEBOOK", "does not exist"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL", "DEBUG"),
     ],
@@ -104,3 +106,9 @@ def test_bad_config_stops_serve_with_one_line(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "DEESCALATE_SUPERVISOR_CHANNEL" in lines[0] and "Traceback" not in done.stderr
+
+
+def test_the_unattended_grace_defaults_to_three_minutes_and_zero_means_at_once() -> None:
+    assert from_env(BASE).unattended_minutes == 3
+    assert from_env({**BASE, "DEESCALATE_UNATTENDED_MINUTES": "0"}).unattended_minutes == 0
+    assert from_env({**BASE, "DEESCALATE_UNATTENDED_MINUTES": "1440"}).unattended_minutes == 1440

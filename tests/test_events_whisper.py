@@ -166,18 +166,56 @@ def test_coach_nudges_the_agent_privately_once(make_bot, standin):  # noqa: ANN0
     assert metric(bot, "deescalate_coach_nudges_sent_total") == 1
 
 
-def test_unattended_tense_thread_alerts_the_supervisor_channel_once(make_bot, standin):  # noqa: ANN001
+def _supervisor_posts(standin):  # noqa: ANN001, ANN202
+    return standin.calls_to("chat.postMessage", where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)
+
+
+def test_unattended_tense_thread_alerts_the_supervisor_channel_once_after_the_grace(make_bot, standin):  # noqa: ANN001
     bot = make_bot()
+    talk = Conversation(bot, standin)
+    talk.post(CUSTOMER, CALM, root=True)
+    talk.post(CUSTOMER, TENSE)
+    bot.settle()
+    bot.advance(170)  # inside the 3-minute default grace: agents may still pick it up
+    standin.assert_no_call("chat.postMessage", within=0.3)
+    bot.advance(15)
+    [alert] = standin.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)
+    assert "no agent has replied yet" in json.dumps(blocks_of(alert))
+    assert standin.calls_to("chat.getPermalink")  # the alert links to the thread
+    bot.settle()
+    assert talk.case().alerted
+    talk.post(CUSTOMER, HEATED)
+    bot.settle()
+    bot.advance(600)
+    standin.assert_no_call("chat.postEphemeral", within=0.3)  # nobody to whisper, and never the customer
+    assert len(standin.calls_to("chat.postMessage")) == 1
+    assert metric(bot, "deescalate_unattended_alerts_sent_total") == 1
+
+
+def test_no_alert_when_an_agent_replies_within_the_grace(make_bot, standin):  # noqa: ANN001
+    bot = make_bot()
+    talk = Conversation(bot, standin)
+    talk.post(CUSTOMER, HEATED, root=True)
+    bot.settle()
+    assert f"unattended|{CHANNEL}|{talk.root}" in dict(bot.run(bot.store.timers()))
+    bot.advance(60)
+    talk.post(AGENT, "Hi, I'm here and looking into it now.")
+    standin.wait_for("chat.postEphemeral", where=lambda c: c.params["user"] == AGENT)  # the agent gets words instead
+    bot.advance(300)
+    bot.settle()
+    standin.assert_no_call("chat.postMessage", within=0.4)
+    assert not _supervisor_posts(standin) and not talk.case().alerted
+
+
+def test_a_zero_grace_alerts_at_once(make_bot, standin):  # noqa: ANN001
+    bot = make_bot(DEESCALATE_UNATTENDED_MINUTES="0")
     talk = Conversation(bot, standin)
     talk.post(CUSTOMER, CALM, root=True)
     talk.post(CUSTOMER, TENSE)
     [alert] = standin.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)
     assert "no agent has replied yet" in json.dumps(blocks_of(alert))
-    assert standin.calls_to("chat.getPermalink")  # the alert links to the thread
-    talk.post(CUSTOMER, HEATED)
     bot.settle()
-    assert len(standin.calls_to("chat.postMessage")) == 1
-    assert not standin.calls_to("chat.postEphemeral")  # nobody to whisper, and never the customer
+    assert not [t for t, _ in bot.run(bot.store.timers()) if t.startswith("unattended")]
 
 
 def test_an_edit_rescores_and_a_thread_reply_notice_is_not_an_edit(make_bot, standin):  # noqa: ANN001

@@ -159,8 +159,12 @@ def test_hostile_customer_words_are_neutralised_and_redacted_everywhere_the_bot_
     # A thread with nobody answering (the unattended alert quotes why), then one with an agent (whispers).
     alone = new_ts()
     bot.sender.event(message_event(SUPPORT, CUSTOMER, HOSTILE_LINES[0], ts=alone))
-    for line in (*HOSTILE_LINES[1:], pii_line):
+    for line in HOSTILE_LINES[1:]:
         bot.sender.event(message_event(SUPPORT, CUSTOMER, line, thread_ts=alone))
+    bot.settle(timeout=15)
+    bot.advance(bot.config.unattended_minutes * 60 + 5)  # nobody picked it up within the grace
+    standin.wait_for("chat.postMessage", where=lambda c: c.params["channel"] == SUPERVISOR_CHANNEL)
+    bot.sender.event(message_event(SUPPORT, CUSTOMER, pii_line, thread_ts=alone))
     bot.settle(timeout=15)
     root = new_ts()
     bot.sender.event(message_event(SUPPORT, CUSTOMER, pii_line, ts=root))

@@ -104,9 +104,9 @@ def test_cooldown_follows_message_time() -> None:
 def test_posts_name_channels_and_people_as_the_replay_reader_knows_them() -> None:
     rows = [
         {"thread": "t", "user": "Kim", "role": "customer", "text": "This is UNACCEPTABLE!!! Weeks of waiting, worst service ever!!!", "ts": 1717405200},
-        {"thread": "t", "user": "Ana", "role": "agent", "text": "I'm on it.", "ts": 1717405300},
+        {"thread": "t", "user": "Ana", "role": "agent", "text": "I'm on it.", "ts": 1717405500},
     ]
-    posts = _replay_rows(rows)[0]["posts"]
+    posts = _replay_rows(rows)[0]["posts"]  # nobody answered within the 3-minute grace: the alert went out
     assert posts and "<#" not in posts[0] and "the replayed channel" in posts[0]
     export = replay_json(EXAMPLES / "export")
     alerts = [p for t in export["threads"] for m in t["messages"] for p in m["posts"]]

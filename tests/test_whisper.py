@@ -23,7 +23,10 @@ from bot.whisper import (
     record_feedback,
     recovery_for,
     recovery_timer,
+    unattended_due,
+    unattended_timer,
 )
+from bot.vocabulary import level_index
 from phrasebook import load_phrasebook
 
 BOOK = load_phrasebook()
@@ -254,16 +257,72 @@ def test_the_coach_never_reads_the_customer():
     assert not of(Nudge, thread.say(CUSTOMER, "Please calm down, it's fine."))
 
 
-def test_a_tense_thread_without_an_agent_alerts_supervisors_once():
+def test_a_tense_thread_without_an_agent_alerts_supervisors_once_the_grace_runs_out():
     thread = Thread()
     thread.say(CUSTOMER, CALM[0])
     actions = thread.say(CUSTOMER, TENSE)
-    alerts = of(Alert, actions)
-    assert not whispers(actions)
-    assert alerts and alerts[0].channel == SUPERVISORS and alerts[0].level == "tense"
-    assert alerts[0].thread_channel == "C1" and alerts[0].root_ts == "1.000001"
+    assert not of(Alert, actions) and not whispers(actions)
+    [timer] = of(Schedule, actions)
+    assert timer.timer == unattended_timer("C1", ROOT) and timer.due == thread.now + 180
+    assert "unattended_alerts" not in counters(actions)
+    # Heating up further inside the grace keeps the first deadline.
+    assert not of(Schedule, thread.say(CUSTOMER, HEATED)) and not of(Alert, thread.actions)
+
+    case, fired = unattended_due(thread.case, timer.due, SUPERVISORS)
+    [alert] = of(Alert, fired)
+    assert alert.channel == SUPERVISORS and alert.level == "heated"
+    assert alert.thread_channel == "C1" and alert.root_ts == ROOT and "unacceptable" in alert.why.lower()
+    assert counters(fired)["unattended_alerts"] == 1
+    assert case.alerted and not thread.case.alerted  # the decision never changes the record it was given
+    assert unattended_due(case, timer.due + 60, SUPERVISORS)[1] == ()  # once per thread
+    thread.case = case
+    thread.say(CUSTOMER, ABUSE[0])
+    assert not of(Alert, thread.actions) and not [t for t in of(Schedule, thread.actions) if t.timer.startswith("unattended")]
+
+
+def test_no_alert_when_an_agent_answers_within_the_grace():
+    thread = Thread()
+    thread.say(CUSTOMER, HEATED)
+    [timer] = of(Schedule, thread.actions)
+    thread.say(AGENT, "Hi, I'm here and looking into it now.", after=60)
+    case, fired = unattended_due(thread.case, timer.due, SUPERVISORS)
+    assert fired == () and not case.alerted
+
+
+def test_no_alert_when_the_thread_cooled_down_and_a_fresh_grace_if_it_heats_again():
+    thread = Thread()
+    thread.say(CUSTOMER, TENSE)
+    [timer] = of(Schedule, thread.actions)
+    thread.say(CUSTOMER, CALM[1], after=30)
+    assert level_index(thread.case.level) < level_index("tense")
+    thread.case, fired = unattended_due(thread.case, timer.due, SUPERVISORS)
+    assert fired == () and not thread.case.alerted
+    [again] = of(Schedule, thread.say(CUSTOMER, HEATED, after=300))
+    assert again.due == thread.now + 180
+    assert of(Alert, unattended_due(thread.case, again.due, SUPERVISORS)[1])
+
+
+def test_a_timer_claimed_before_its_time_is_set_again_rather_than_lost():
+    thread = Thread()
+    [timer] = of(Schedule, thread.say(CUSTOMER, HEATED))
+    case, fired = unattended_due(thread.case, timer.due - 30, SUPERVISORS)
+    assert fired == (Schedule(timer.timer, timer.due),) and not case.alerted
+
+
+def test_a_zero_grace_alerts_at_once():
+    thread = Thread(unattended_grace=0)
+    thread.say(CUSTOMER, CALM[0])
+    actions = thread.say(CUSTOMER, TENSE)
+    [alert] = of(Alert, actions)
+    assert not of(Schedule, actions) and alert.level == "tense" and alert.root_ts == ROOT
     assert counters(actions)["unattended_alerts"] == 1
     assert not of(Alert, thread.say(CUSTOMER, HEATED))
+
+
+def test_no_supervisor_channel_means_no_timer_and_no_alert():
+    thread = Thread(supervisor_channel=None)
+    thread.say(CUSTOMER, HEATED)
+    assert not of(Schedule, thread.actions) and not of(Alert, thread.actions)
 
 
 def test_an_uneasy_thread_without_an_agent_raises_no_alert():
