@@ -51,11 +51,11 @@ async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
         return
     channel, root_ts, number = ref
 
-    def change(record: dict | None) -> tuple[dict, tuple[str, list[dict]] | None]:
+    def change(record: dict | None) -> tuple[dict | None, tuple[str, list[dict]] | None]:
         if not record:
-            return {"channel": channel, "root_ts": root_ts}, None
+            return None, None
         case, rendered = another(Case.from_dict(record), number, runtime.book)
-        return (case.to_dict() if rendered else record), rendered
+        return (case.to_dict() if rendered else None), rendered
 
     done = await runtime.update_thread(channel, root_ts, change)
     rendered = done[1] if done else None
@@ -72,11 +72,11 @@ async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None
         return
     channel, root_ts, number = ref
 
-    def change(record: dict | None) -> tuple[dict, tuple[bool, Case | None]]:
+    def change(record: dict | None) -> tuple[dict | None, tuple[bool, Case | None]]:
         if not record:
-            return {"channel": channel, "root_ts": root_ts}, (False, None)
+            return None, (False, None)
         case, first = record_feedback(Case.from_dict(record), number, verdict)
-        return (case.to_dict() if first else record), (first, case)
+        return (case.to_dict() if first else None), (first, case)
 
     done = await runtime.update_thread(channel, root_ts, change)
     first, case = done[1] if done else (False, None)

@@ -89,30 +89,40 @@ class Runtime:
         self,
         channel: str,
         root_ts: str,
-        change: Callable[[dict[str, Any] | None], tuple[dict[str, Any], T]],
+        change: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None, T]],
         *,
         event_id: str | None = None,
         attempts: int = 8,
-    ) -> tuple[dict[str, Any], T] | None:
+    ) -> tuple[dict[str, Any] | None, T] | None:
         """Apply a pure change to a thread record and commit it; None when the event was a repeat.
 
-        `change` gets the current record (None for a new thread) and returns (new record, result).
-        It may run more than once when another replica wrote the thread meanwhile, so it must be pure.
+        `change` gets the current record (None for a thread never stored, or expired) and returns
+        (new record, result); a new record of None means "nothing to write" (a button on an expired
+        thread, a timer with nothing left to do). It may run more than once when another replica
+        wrote the thread meanwhile, so it must be pure.
         """
         # Not in this process's cache: assume a new thread rather than read first. For a new thread
         # that saves a round trip; for one another replica wrote, the commit reports the conflict
         # with the fresh record (still two round trips, as reading first would be).
         cached = self.store.cached_thread(channel, root_ts)
+        known = cached is not None
         version, record = cached if cached is not None else (0, None)
         for _ in range(attempts):
             new_record, result = change(record)
+            if new_record is None:
+                if known:
+                    return record, result
+                # "Nothing to write" on a guess is not an answer: read, then decide again.
+                version, record = await self.store.load_thread(channel, root_ts)
+                known = True
+                continue
             commit = await self.store.commit_thread(channel, root_ts, version, new_record, event_id=event_id)
             if commit.status == "ok":
                 return new_record, result
             if commit.status == "duplicate":
                 self.metrics.duplicates.inc()
                 return None
-            version, record = commit.version, commit.record
+            version, record, known = commit.version, commit.record, True
         raise StoreUnavailable(f"thread {channel}/{root_ts} kept changing under {attempts} attempts")
 
 

@@ -229,12 +229,12 @@ async def fire_recovery(runtime: Any, timer: str) -> None:
         log.warning("malformed recovery timer %r", timer)
         return
 
-    def mark(record: dict | None) -> tuple[dict, Case | None]:
+    def mark(record: dict | None) -> tuple[dict | None, Case | None]:
         if not record:
-            return {"channel": channel, "root_ts": root_ts}, None
+            return None, None
         case = Case.from_dict(record)
         if case.recovery_sent or not case.abuse_seen:
-            return record, None
+            return None, None
         case.recovery_sent = True
         return case.to_dict(), case
 
@@ -253,15 +253,12 @@ async def fire_unattended(runtime: Any, timer: str) -> None:
     except ValueError:
         log.warning("malformed unattended timer %r", timer)
         return
-    _, found = await runtime.store.load_thread(channel, root_ts)
-    if not found:
-        return  # expired or never stored: nothing to alert about
     now = runtime.clock()
     supervisor_channel = runtime.config.supervisor_channel
 
-    def change(record: dict | None) -> tuple[dict, tuple[Action, ...]]:
+    def change(record: dict | None) -> tuple[dict | None, tuple[Action, ...]]:
         if not record:
-            return {"channel": channel, "root_ts": root_ts}, ()
+            return None, ()  # expired or never stored: nothing to alert about
         case, actions = unattended_due(Case.from_dict(record), now, supervisor_channel)
         return case.to_dict(), actions
 

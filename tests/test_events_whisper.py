@@ -424,3 +424,19 @@ def test_a_whispered_message_costs_one_redis_round_trip(make_bot, standin, redis
     assert trips == ["EVALSHA"] * 4  # the commit, once per message; counters are written behind
     day = next(iter(bot.run(bot.store.daily_counters(1, bot.runtime.clock())).values()))
     assert day["whispers"] == 1
+
+
+def test_buttons_and_timers_on_an_unknown_thread_store_nothing(make_bot, standin) -> None:  # noqa: ANN001
+    """A click on a whisper of an expired thread answers "expired" and leaves no stub record behind."""
+    from bot import ids
+    from handlers.events import fire_recovery, fire_unattended
+
+    bot = make_bot()
+    url = standin.response_url("gone")
+    bot.sender.block_action(ids.WHISPER_ANOTHER, "CGONE|111.222|1", user_id="UAGENT", channel_id="CGONE", response_url=url)
+    bot.sender.block_action(ids.WHISPER_HELPFUL, "CGONE|111.222|1", user_id="UAGENT", channel_id="CGONE", response_url=url)
+    standin.wait_for("response_url", count=2)
+    bot.run(fire_recovery(bot.runtime, "recovery|CGONE|111.222"))
+    bot.run(fire_unattended(bot.runtime, "unattended|CGONE|111.222"))
+    bot.settle()
+    assert bot.run(bot.store.load_thread("CGONE", "111.222")) == (0, None)
