@@ -8,7 +8,7 @@ import gc
 import sys
 from collections.abc import Sequence
 
-from bot.config import ConfigError, load_config
+from handlers.cli_config import cli_config
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from phrasebook import main_check
 
         argv_check = ([args.path] if args.path else []) + (["--language", args.language] if args.language else [])
-        return main_check(argv_check, sys.stdout)
+        run_language = "en"
+        if args.path and not args.language:  # a team folder is merged over the language the bot runs with
+            config = cli_config("deescalate phrasebook check")
+            if config is None:
+                return 2
+            run_language = config.language
+        return main_check(argv_check, sys.stdout, run_language=run_language)
     if args.command == "serve":
         return _serve(check_only=args.check)
     if args.command == "replay":
@@ -71,10 +77,9 @@ def _fail(message: str) -> int:
 
 
 def _serve(*, check_only: bool) -> int:
-    try:
-        config = load_config(mode="serve")
-    except ConfigError as exc:
-        return _fail(f"configuration error: {exc}")
+    config = cli_config("deescalate", mode="serve")
+    if config is None:
+        return 2
     from phrasebook import PhrasebookError, load_phrasebook
 
     try:

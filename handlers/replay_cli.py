@@ -13,8 +13,8 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import IO, Sequence
 
-from bot.config import ConfigError, load_config
 from bot.report import parse_span
+from handlers.cli_config import cli_config
 from handlers.replay import ThreadResult, replay_threads, totals
 from handlers.replay_input import ReplayInputError, load_threads
 
@@ -47,10 +47,8 @@ def run(
     except ValueError as exc:
         print(f"deescalate replay: --since: {exc}", file=err)
         return 2
-    try:
-        config = load_config(mode="offline")
-    except ConfigError as exc:
-        print(f"deescalate replay: configuration error: {exc}", file=err)
+    config = cli_config("deescalate replay", err=err)
+    if config is None:
         return 2
     try:
         threads = load_threads(path, channel=channel, since=cutoff, agents=frozenset(a.strip() for a in agents if a.strip()))

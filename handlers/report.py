@@ -9,8 +9,8 @@ import sys
 import time
 from typing import IO, Sequence
 
-from bot.config import ConfigError, load_config
 from bot.report import HandoffRow, Stats, build_stats, duration, handoff_row, parse_span, percent, report_json, span_days
+from handlers.cli_config import cli_config
 
 NO_STORE = (
     "deescalate report: REDIS_URL is not set. Without it the bot keeps its state in memory, which is empty "
@@ -31,10 +31,8 @@ def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, er
     except ValueError as exc:
         print(f"deescalate report: --since: {exc}", file=err)
         return 2
-    try:
-        config = load_config(mode="offline", environ=environ)
-    except ConfigError as exc:
-        print(f"deescalate report: configuration error: {exc}", file=err)
+    config = cli_config("deescalate report", environ=environ, err=err)
+    if config is None:
         return 2
     if not config.redis_url:
         print(NO_STORE, file=err)
