@@ -1,4 +1,4 @@
-"""The `deescalate` command: serve, score, phrasebook check, replay, report."""
+"""The `deescalate` command: serve, score, phrasebook check, replay, report, forget."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="team figures and one row per handoff, read from the store at REDIS_URL")
     report.add_argument("--since", default="7d", help="period to report: 7d, 30d, 12h (default: 7d)")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    forget = sub.add_parser("forget", help="delete what the store at REDIS_URL keeps about a user, a channel or a thread")
+    target = forget.add_mutually_exclusive_group(required=True)
+    target.add_argument("--user", help="a Slack user id (U…): threads where they are the customer or an agent, their handoffs")
+    target.add_argument("--channel", help="a channel id (C…): every thread and handoff of the channel")
+    target.add_argument("--thread", help="a thread's link (message menu ⋮ → Copy link)")
+    forget.add_argument("--by", default="cli", help="who asked, for the audit line (default: cli)")
     return parser
 
 
@@ -64,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         agents = [a for a in args.agents.split(",") if a.strip()]
         return run_replay(args.path, channel=args.channel, since=args.since, fmt=args.format, agents=agents)
+    if args.command == "forget":
+        from handlers.forget_cli import run as run_forget
+
+        return run_forget(user=args.user, channel=args.channel, thread=args.thread, by=args.by)
     if args.command == "report":
         from handlers.report import run as run_report
 
