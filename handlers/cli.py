@@ -11,8 +11,26 @@ from collections.abc import Sequence
 from handlers.cli_config import cli_config
 
 
+def version() -> str:
+    """The installed package's version; from pyproject.toml when running from a checkout that is not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if pyproject.is_file():  # a checkout: its own pyproject wins over whatever else is installed
+        import tomllib
+
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    try:
+        return installed("deescalate")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deescalate", description="Whisper support agents the right words when tension rises.")
+    parser.add_argument("--version", action="version", version=f"deescalate {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
@@ -27,15 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--language", help="check only this language of the built-in book (default: every shipped language)")
 
     replay = sub.add_parser("replay", help="run past conversations (Slack export or JSONL) through the bot, offline")
-    replay.add_argument("path", help="a Slack export (zip or folder) or a JSONL transcript")
+    replay.add_argument("paths", nargs="+", metavar="PATH",
+                        help="Slack exports (zip or folder) or JSONL transcripts; - reads JSONL from standard input")
     replay.add_argument("--channel", help="only this channel of an export (name or id)")
     replay.add_argument("--since", help="only threads started after this: 7d, 12h or a date like 2024-06-01")
     replay.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    replay.add_argument("--full", action="store_true", help="show every message whole, and each whisper's Why line")
     replay.add_argument("--agents", default="", help="export user ids who are agents, comma-separated (default: "
                         "whoever starts a thread is the customer)")
 
     report = sub.add_parser("report", help="team figures and one row per handoff, read from the store at REDIS_URL")
-    report.add_argument("--since", default="7d", help="period to report: 7d, 30d, 12h (default: 7d)")
+    report.add_argument("--since", default="7d", help="period to report: 7d, 30d, 12h or since a date like 2024-06-01 (default: 7d)")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
     forget = sub.add_parser("forget", help="delete what the store at REDIS_URL keeps about a user, a channel or a thread")
     target = forget.add_mutually_exclusive_group(required=True)
@@ -69,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from handlers.replay_cli import run as run_replay
 
         agents = [a for a in args.agents.split(",") if a.strip()]
-        return run_replay(args.path, channel=args.channel, since=args.since, fmt=args.format, agents=agents)
+        return run_replay(args.paths, channel=args.channel, since=args.since, fmt=args.format, agents=agents, full=args.full)
     if args.command == "forget":
         from handlers.forget_cli import run as run_forget
 

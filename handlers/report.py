@@ -9,7 +9,9 @@ import sys
 import time
 from typing import IO, Sequence
 
-from bot.report import HandoffRow, Stats, build_stats, duration, handoff_row, parse_span, percent, report_json, span_days
+from bot.report import (
+    MAX_DAYS, HandoffRow, Stats, build_stats, duration, handoff_row, parse_since, percent, report_json, span_days,
+)
 from handlers.cli_config import cli_config
 
 NO_STORE = (
@@ -26,8 +28,13 @@ def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, er
         environ: dict[str, str] | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    now = time.time()
     try:
-        span = parse_span(since)
+        span = now - parse_since(since, now)
+        if span <= 0:
+            raise ValueError(f"{since!r} is in the future")
+        if span > MAX_DAYS * 86400:
+            raise ValueError(f"{since!r} is more than {MAX_DAYS} days ago")
     except ValueError as exc:
         print(f"deescalate report: --since: {exc}", file=err)
         return 2
@@ -37,7 +44,6 @@ def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, er
     if not config.redis_url:
         print(NO_STORE, file=err)
         return 1
-    now = time.time()
     try:
         stats, rows = asyncio.run(_read(config, span, now))
     except Exception as exc:  # Redis down or unreachable: say so plainly
