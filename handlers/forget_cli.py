@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Mapping
 from typing import IO
 
 from bot.forget import scope_from, summary
-from handlers.cli_config import cli_config
+from handlers.cli_config import on_store, store_config
 
 NO_STORE = (
     "deescalate forget: REDIS_URL is not set. The embedded store lives inside the running bot's process, "
@@ -26,26 +25,14 @@ def run(*, user: str | None = None, channel: str | None = None, thread: str | No
     if isinstance(scope, str):
         print(f"deescalate forget: {scope}", file=err)
         return 2
-    config = cli_config("deescalate forget", environ=environ, err=err)
+    config, status = store_config("deescalate forget", NO_STORE, environ=environ, err=err)
     if config is None:
-        return 2
-    if not config.redis_url:
-        print(NO_STORE, file=err)
-        return 1
+        return status
     try:
-        result = asyncio.run(_forget(config, scope, by))
+        result = on_store(config, lambda store: store.forget(scope, who=f"cli:{by}"))
     except Exception as exc:  # Redis down or unreachable: say so plainly
         print(f"deescalate forget: cannot reach the store at REDIS_URL: {type(exc).__name__}: {exc}", file=err)
         return 1
     print(summary(scope, result), file=out)
     return 0
 
-
-async def _forget(config, scope, by: str):  # noqa: ANN001, ANN202
-    from bot.store import Store
-
-    store = Store.connect(config.redis_url, thread_ttl_days=config.thread_ttl_days, retention_days=config.retention_days)
-    try:
-        return await store.forget(scope, who=f"cli:{by}")
-    finally:
-        await store.close()
