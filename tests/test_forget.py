@@ -177,3 +177,48 @@ def test_bad_forget_commands_are_answered_with_usage(make_bot) -> None:  # noqa:
     bot = make_bot()
     body = bot.sender.command("forget alice", user_id=SUPERVISOR).json()
     assert body["response_type"] == "ephemeral" and "forget --user U… | --channel C… | --thread" in body["text"]
+
+
+def test_forget_keeps_every_command_in_one_cluster_slot() -> None:
+    """On a Redis Cluster node, a command naming keys of two slots fails with CROSSSLOT: forget must not."""
+    import asyncio
+
+    from bot.store import Store
+    from tests.conftest import require_redis
+    from tests.redis_server import RedisServer, _free_port
+
+    require_redis()
+    cluster = ("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port", str(_free_port()))
+    with RedisServer(extra_args=cluster) as server:
+        admin = server.client(decode_responses=True)
+        admin.execute_command("CLUSTER", "ADDSLOTSRANGE", "0", "16383")
+        deadline = time.monotonic() + 10
+        while "cluster_state:ok" not in admin.execute_command("CLUSTER", "INFO"):
+            assert time.monotonic() < deadline, "the one-node cluster never became ready"
+            time.sleep(0.05)
+
+        async def scenario() -> tuple[object, list[str]]:
+            store = Store.connect(server.url)
+            try:
+                now = time.time()
+                for root in ("1700000000.000100", "1700000000.000200"):
+                    record = {"channel": "CGONE", "root_ts": root, "customer": CUSTOMER, "agents": [AGENT],
+                              "lines": [{"ts": root, "text": f"{SECRET_WORD} is late", "level": "tense", "at": now}]}
+                    assert (await store.commit_thread("CGONE", root, 0, record, event_id=f"Ev{root}")).status == "ok"
+                    fields = {"channel": "CGONE", "root_ts": root, "customer": CUSTOMER, "agent": AGENT, "requested_by": AGENT,
+                              "requested_at": f"{now:.3f}", "issue": f"{SECRET_WORD} refund"}
+                    handoff_id, _ = await store.create_handoff("CGONE", root, fields, {"at": now, "who": AGENT, "what": "opened"})
+                    moved = await store.transition(handoff_id, ["open"], "declined", {"decline_reason": SECRET_WORD},
+                                                   {"at": now, "who": SUPERVISOR, "what": "declined", "reason": SECRET_WORD})
+                    assert moved.status == "ok"
+                    await store.schedule(f"unattended|CGONE|{root}", now + 60)
+                    await store.note_agent_thread(AGENT, "CGONE", root, now)
+                result = await store.forget(ForgetScope(user=CUSTOMER), who=SUPERVISOR, now=now)
+                return result, [k async for k in store.redis.scan_iter(count=1000)]
+            finally:
+                await store.close()
+
+        result, keys = asyncio.run(scenario())
+        assert (result.threads, result.handoffs, result.audit_entries, result.timers) == (2, 2, 2, 2)
+        assert not [k for k in keys if k.endswith(":rec")]
+        assert keys and SECRET_WORD not in everything_in(server)
