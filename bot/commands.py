@@ -85,8 +85,13 @@ class BadCommand:
     problem: str
 
 
-Request = Help | Phrases | Check | Status | Handoff | Handoffs | StatsRequest | BadCommand
-SUBCOMMANDS = ("help", *KINDS, "check", "status", "handoff", "handoffs", "stats")
+@dataclass(frozen=True)
+class Forget:
+    scope: Any  # bot.store.ForgetScope
+
+
+Request = Help | Phrases | Check | Status | Handoff | Handoffs | StatsRequest | Forget | BadCommand
+SUBCOMMANDS = ("help", *KINDS, "check", "status", "handoff", "handoffs", "stats", "forget")
 
 
 def parse(text: str) -> Request:
@@ -119,6 +124,11 @@ def parse(text: str) -> Request:
         return Handoffs() if not rest else BadCommand("`handoffs` takes no arguments.")
     if name == "stats":
         return _stats(rest)
+    if name == "forget":
+        from bot.forget import parse_words
+
+        scope = parse_words(rest)
+        return Forget(scope) if not isinstance(scope, str) else BadCommand(f"`forget`: {escape(scope)}.")
     close = difflib.get_close_matches(name, SUBCOMMANDS, n=1, cutoff=0.7)
     hint = f" Did you mean `{close[0]}`?" if close else ""
     return BadCommand(f"I don't know the subcommand `{quote(name, 40)}`.{hint}")
@@ -203,6 +213,8 @@ def help_message() -> dict[str, Any]:
         f"*`{COMMAND} handoffs`* – supervisors: open handoffs, oldest first, with Accept buttons.",
         f"*`{COMMAND} stats [7d|30d]`* – tense threads, handoffs, time to accept, top triggers and root "
         "causes, whisper feedback.",
+        f"*`{COMMAND} forget --user U… | --channel C… | --thread {LINK}`* – supervisors: delete what the bot "
+        "keeps about a customer, a channel or a thread (records, handoff text, quoted audit lines).",
         "_Tip:_ copy a thread link from the message menu ⋮ → *Copy link*. Every answer here is private to you.",
     ]
     return ephemeral("deescalate: what it does and every subcommand", [_section(line) for line in lines])
@@ -383,6 +395,11 @@ def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:
         blocks.append(_section(f"*Boundary events per agent* (for wellbeing check-ins): {per_agent}"))
         blocks.append(_context("Only supervisors see the per-agent line."))
     return ephemeral(f"Stats for the last {stats.days} days", blocks)
+
+
+def forget_message(sentence: str) -> dict[str, Any]:
+    """What a supervisor's `forget` deleted (ids and counts only, no customer text)."""
+    return ephemeral(sentence, [_section(f":wastebasket: {escape(sentence)}")])
 
 
 def looking_up() -> dict[str, Any]:

@@ -99,4 +99,11 @@ async def _slow_answer(runtime: Any, request: cmd.Request, user: str) -> dict[st
         counters = await runtime.store.daily_counters(request.days, now)
         handoffs = await runtime.store.handoffs_since(now - request.days * 86400)
         return cmd.stats_message(build_stats(counters, handoffs, days=request.days), supervisor=supervisor)
+    if isinstance(request, cmd.Forget):
+        if not await is_supervisor(runtime, user):
+            return cmd.refusal_message("Only supervisors can make the bot forget data.")
+        from bot.forget import summary
+
+        result = await runtime.store.forget(request.scope, who=user, now=now)
+        return cmd.forget_message(summary(request.scope, result))
     return cmd.bad_command_message(cmd.BadCommand("That subcommand has no answer yet."))

@@ -42,8 +42,9 @@ async def live_handoff(runtime: Runtime, channel: str, root_ts: str) -> Handoff 
 
 async def load_case(runtime: Runtime, channel: str, root_ts: str) -> Case | None:
     """The thread's record as a Case (None when the bot never saw the thread)."""
-    cached = runtime.store.cached_thread(channel, root_ts)
-    _, record = cached if cached is not None else await runtime.store.load_thread(channel, root_ts)
+    # Read from the store, not this process's cache: a handoff is rare, and it must never copy a thread
+    # another replica was told to forget into a new handoff.
+    _, record = await runtime.store.load_thread(channel, root_ts)
     if not record:
         return None
     try:
