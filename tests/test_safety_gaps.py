@@ -65,16 +65,19 @@ def underscored_cards(draw: st.DrawFn) -> str:
 
 @st.composite
 def letter_o_phones(draw: st.DrawFn) -> str:
-    number = f"{draw(st.sampled_from('23456789'))}{draw(_digits(2))}-{draw(_digits(3))}-{draw(_digits(4))}"
-    zeros = [i for i, ch in enumerate(number) if ch == "0"]
-    if not zeros:
-        # Make sure there is a zero to disguise: the line number's first digit.
-        number = number[:8] + "0" + number[9:]
-        zeros = [8]
-    chars = list(number)
-    for i in draw(st.lists(st.sampled_from(zeros), min_size=1, unique=True)):
-        chars[i] = draw(st.sampled_from("Oo"))
-    return "".join(chars)
+    """A NANP number with some zeros typed as O or o; each group keeps one real digit ("OOO" alone is a word)."""
+    groups = [f"{draw(st.sampled_from('23456789'))}{draw(_digits(2))}", draw(_digits(3)), "0" + draw(_digits(3))]
+    out = []
+    for group in groups:
+        chars = list(group)
+        zeros = [i for i, ch in enumerate(chars) if ch == "0"]
+        if len(zeros) == len(chars):
+            zeros = zeros[1:]
+        for i in draw(st.lists(st.sampled_from(zeros), unique=True)) if zeros else []:
+            chars[i] = draw(st.sampled_from("Oo"))
+        out.append("".join(chars))
+    out[2] = draw(st.sampled_from("Oo")) + out[2][1:]  # at least one O, where a line number's zero would be
+    return draw(st.sampled_from(["-", ".", " "])).join(out)
 
 
 def _in_prose(datum: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, str]]:
