@@ -66,7 +66,7 @@ def underscored_cards(draw: st.DrawFn) -> str:
 @st.composite
 def letter_o_phones(draw: st.DrawFn) -> str:
     """A NANP number with some zeros typed as O or o; each group keeps one real digit ("OOO" alone is a word)."""
-    groups = [f"{draw(st.sampled_from('23456789'))}{draw(_digits(2))}", draw(_digits(3)), "0" + draw(_digits(3))]
+    groups = [f"{draw(st.sampled_from('23456789'))}{draw(_digits(2))}", draw(_digits(3)), f"0{draw(_digits(2))}{draw(st.sampled_from('123456789'))}"]
     out = []
     for group in groups:
         chars = list(group)
