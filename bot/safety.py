@@ -430,6 +430,18 @@ def _redact_all(text: str) -> str:
 _DIGIT = re.compile(r"\d")  # any Unicode digit, as \d in the patterns above means
 
 
+def redact_split(previous: str, text: str) -> tuple[str, str]:
+    """Two consecutive (already redacted) messages with a number split between them ("4111 1111" then
+    "1111 1111") redacted in both; unchanged when no number crosses the gap."""
+    if not _DIGIT.search(previous[-40:]) or not _DIGIT.search(text[:40]):
+        return previous, text
+    joined, cut = f"{previous}\n{text}", len(previous)
+    for start, stop, token in _number_spans(joined):
+        if start < cut and stop > cut + 1:
+            return previous[:start] + token, token + joined[stop:]
+    return previous, text
+
+
 # --------------------------------------------------------------------------- quoting
 
 _ATOMS = re.compile(r"&(?:amp|lt|gt);|\[(?:card|email|phone|iban|ssn)\]")
