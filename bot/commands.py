@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from bot import ids
 from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
-from bot.safety import escape, quote
+from bot.safety import escape, quote, redact
 from phrasebook import KINDS
 
 COMMAND = "/deescalate"
@@ -104,7 +104,7 @@ def parse(text: str) -> Request:
             return BadCommand(f"`check` needs the draft reply to look at, e.g. `{COMMAND} check Calm down, it's not our fault.`")
         if len(rest) > MAX_DRAFT:
             return BadCommand(f"That draft is {len(rest)} characters; `check` reads at most {MAX_DRAFT}.")
-        return Check(rest)
+        return Check(redact(rest))  # the answer echoes the draft: never the typist's own card or address
     if name in ("status", "handoff"):
         raw, note = split_link(rest)
         if not raw:
@@ -134,7 +134,7 @@ def _phrases(kind: str, rest: str) -> Request:
             step, rest = int(first), after.strip()
     if len(rest) > MAX_CONTEXT:
         rest = rest[:MAX_CONTEXT]
-    return Phrases(kind, rest, step)
+    return Phrases(kind, redact(rest), step)  # echoed in the answer and kept in its button
 
 
 def _stats(rest: str) -> Request:
@@ -223,7 +223,7 @@ def decode_another(value: str) -> tuple[Phrases, tuple[str, ...]] | None:
         return None
     if kind not in KINDS or (step is not None and step not in (1, 2, 3)) or not isinstance(shown, list):
         return None
-    return Phrases(kind, context[:MAX_CONTEXT], step), tuple(str(s) for s in shown)
+    return Phrases(kind, redact(context[:MAX_CONTEXT]), step), tuple(str(s) for s in shown)
 
 
 def next_phrasings(book: Any, request: Phrases, shown: Sequence[str] = (), count: int = 3) -> tuple[Any, tuple[str, ...]]:

@@ -149,3 +149,35 @@ def test_shouted_iban_is_not_quoted_in_the_whisper_evidence(
     shown = json.dumps(whisper.params, ensure_ascii=False)
     assert "Why" in shown or "why" in shown.lower()
     assert not re.search(r"DE\s?89", shown), shown
+
+
+# ---- item 8: commands echo what the typist wrote ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "check Calm down, I already refunded card 4111 1111 1111 1111 and wrote to jane.doe@example.com",
+        "apology double charge on 4111 1111 1111 1111 for jane.doe@example.com",
+        "boundary 2 jane.doe@example.com 4111111111111111",
+    ],
+    ids=["check", "kind", "boundary-step"],
+)
+def test_commands_do_not_echo_the_typists_card_or_address(make_bot: Callable[..., BotHandle], command: str) -> None:
+    bot = make_bot()
+    answer = bot.sender.command(command)
+    assert answer.status == 200
+    shown = answer.body
+    assert "4111" not in shown and "jane.doe" not in shown and "example.com" not in shown, shown
+    assert "[card]" in shown or "[email]" in shown
+    # The "Another" button carries the context; a click on it must not bring the words back either.
+    if "phrases_another" in shown:
+        value = next(e["value"] for b in answer.json()["blocks"] if b["type"] == "actions" for e in b["elements"])
+        assert "4111" not in value and "jane.doe" not in value
+
+
+def test_a_forged_another_button_cannot_bring_a_card_back() -> None:
+    from bot.commands import decode_another
+
+    decoded = decode_another(json.dumps({"k": "apology", "c": "refund 4111 1111 1111 1111 now", "o": []}))
+    assert decoded is not None and decoded[0].context == "refund [card] now"
