@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from bot import ids
+from bot.handoff import channel_ref
 from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
 from bot.safety import escape, quote, redact
@@ -348,7 +349,7 @@ def handoffs_message(handoffs: Sequence[dict[str, str]], now: float) -> dict[str
 def handoff_entry(row: Any, raw: dict[str, str], now: float) -> list[dict[str, Any]]:
     """One handoff line plus its buttons (shared with App Home)."""
     age = _when(now - row.requested_at) if row.requested_at else "age unknown"
-    where = f"<{row.permalink}|thread>" if row.permalink.startswith("https://") else f"<#{row.channel}>"
+    where = _thread_link(row.permalink, row.channel)
     issue = quote(raw.get("issue", ""), 90) or "no summary"
     who = f" · agent <@{row.agent}>" if row.agent else ""
     state = " · *accepted*" + (f" by <@{row.accepted_by}>" if row.accepted_by else "") if row.state == "accepted" else ""
@@ -365,6 +366,14 @@ def handoff_entry(row: Any, raw: dict[str, str], now: float) -> list[dict[str, A
             }
         )
     return blocks
+
+
+def _thread_link(permalink: str, channel: str) -> str:
+    # Only a Slack permalink becomes a link, and only a channel id a channel mention: both were stored
+    # from a submission, and a forged one must not smuggle markup (<!channel>, an outside link) in.
+    if permalink.startswith("https://") and ".slack.com/" in permalink and not any(c in permalink for c in "<>| "):
+        return f"<{permalink}|thread>"
+    return channel_ref(channel)
 
 
 def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:

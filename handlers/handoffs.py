@@ -14,10 +14,11 @@ from bot import ids
 from bot.handoff import Handoff, audit, can, refusal, sla_timer
 from bot.handoff_blocks import agent_notice, decline_modal, reassign_modal, resolve_modal, supervisor_dm
 from handlers.app import Runtime
-from handlers.handoff_flow import is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
+from handlers.handoff_flow import handoff_id_ok, is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
 
 log = logging.getLogger("deescalate.handoffs")
 
+NOT_SAVED = "I couldn't save your {action} just now (the bot's store is not answering), so nothing changed. Please try again in a moment."
 NOT_SUPERVISOR = "Only supervisors can {action} handoffs. If you should be one, ask an admin to add you to DEESCALATE_SUPERVISORS."
 
 
@@ -25,9 +26,10 @@ def register(app: Any, runtime: Runtime) -> None:
     @app.action(ids.START_HANDOFF)
     async def start_from_whisper(ack: Any, body: dict) -> None:
         await ack()
+        # The value names a thread; open_handoff_modal checks its shape and that the clicker is one of
+        # its agents or a supervisor, so a forged value shows nothing of another thread.
         channel, _, root_ts = _value(body).partition("|")
-        if channel and root_ts:
-            await open_handoff_modal(runtime, body.get("trigger_id", ""), channel, root_ts, _user(body))
+        await open_handoff_modal(runtime, body.get("trigger_id", ""), channel, root_ts, _user(body), response_url=body.get("response_url"))
 
     @app.action(ids.HANDOFF_ACCEPT)
     async def accept(ack: Any, body: dict) -> None:
@@ -64,10 +66,19 @@ async def accept_handoff(runtime: Runtime, handoff_id: str, user: str, channel: 
     if not await is_supervisor(runtime, user):
         await refuse(runtime, channel, user, NOT_SUPERVISOR.format(action="accept"))
         return
+    if not handoff_id_ok(handoff_id):
+        await refuse(runtime, channel, user, "That handoff is no longer on record.")
+        return
     now = runtime.clock()
-    moved = await runtime.store.transition(
-        handoff_id, ["open"], "accepted", {"accepted_by": user, "accepted_at": f"{now:.3f}"}, audit(user, "accepted", now)
-    )
+    try:
+        moved = await runtime.store.transition(
+            handoff_id, ["open"], "accepted", {"accepted_by": user, "accepted_at": f"{now:.3f}"}, audit(user, "accepted", now)
+        )
+    except Exception as exc:  # Redis away: the click changed nothing, and the supervisor must know that
+        runtime.metrics.store_errors.inc()
+        log.error("accept of %s not saved: %s: %s", handoff_id, type(exc).__name__, exc)
+        await refuse(runtime, channel, user, NOT_SAVED.format(action="accept"))
+        return
     if moved.status == "missing":
         await refuse(runtime, channel, user, "That handoff is no longer on record.")
         return

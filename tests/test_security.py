@@ -181,3 +181,130 @@ def test_a_forged_another_button_cannot_bring_a_card_back() -> None:
 
     decoded = decode_another(json.dumps({"k": "apology", "c": "refund 4111 1111 1111 1111 now", "o": []}))
     assert decoded is not None and decoded[0].context == "refund [card] now"
+
+
+# ---- items 2 and 6: who may act on a thread named in a request ---------------------------------------
+
+OUTSIDER = "UOUTSIDER"
+SECRET_LINE = "My refund for order 4411 never came and I am furious about the Tuesday delivery"
+
+
+def _thread_with_agent(bot: BotHandle, *lines: str) -> str:
+    root = new_ts()
+    bot.sender.event(message_event(SUPPORT, CUSTOMER, SECRET_LINE, ts=root))
+    _wait_record(bot, root, lambda r: len(r.get("lines", [])) == 1, "the first message")
+    bot.sender.event(message_event(SUPPORT, AGENT, "I'm sorry, let me look into it.", thread_ts=root))
+    _wait_record(bot, root, lambda r: AGENT in r.get("agents", []), "the agent")
+    for n, line in enumerate(lines, start=2):
+        bot.sender.event(message_event(SUPPORT, CUSTOMER, line, thread_ts=root))
+        _wait_record(bot, root, lambda r, n=n: len(r.get("lines", [])) == n, f"message {n}")
+    bot.settle()
+    return root
+
+
+def _permalink(root: str) -> str:
+    return f"<https://standin.slack.com/archives/{SUPPORT}/p{root.replace('.', '')}|thread>"
+
+
+def _request_values(issue: str = "Refund over my limit") -> dict:
+    text = lambda v: {"value": {"type": "plain_text_input", "value": v}}  # noqa: E731
+    return {
+        "issue": text(issue), "wanted": text("refund"), "steps": text(""), "note": text(""),
+        "severity": {"value": {"type": "static_select", "selected_option": {"value": "high"}}},
+    }  # fmt: skip
+
+
+def test_handoff_command_needs_an_agent_of_the_thread_or_a_supervisor(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn
+) -> None:
+    bot = make_bot()
+    root = _thread_with_agent(bot)
+    url = standin.response_url("outsider")
+    assert bot.sender.command(f"handoff {_permalink(root)}", user_id=OUTSIDER, response_url=url).status == 200
+    refusal = standin.wait_for("response_url", where=lambda c: c.tag == "outsider")[0].params
+    assert "agents" in refusal["text"] and "furious" not in json.dumps(refusal)
+    standin.assert_no_call("views.open", within=0.5)
+    # The thread's agent and a supervisor get the prefilled form.
+    for user in (AGENT, SUPERVISOR):
+        before = len(standin.calls_to("views.open"))
+        bot.sender.command(f"handoff {_permalink(root)}", user_id=user)
+        view = standin.wait_for("views.open", count=before + 1)[-1].params["view"]
+        assert "furious" in json.dumps(view)
+
+
+def test_an_existing_handoff_is_shown_only_to_the_threads_people(make_bot: Callable[..., BotHandle], standin: SlackStandIn) -> None:
+    bot = make_bot()
+    root = _thread_with_agent(bot)
+    handoff_id, created = bot.run(bot.store.create_handoff(SUPPORT, root, {"channel": SUPPORT, "root_ts": root, "requested_at": str(time.time()),
+                                                                          "issue": "Customer furious about refund", "severity": "high"}, {"what": "opened"}))
+    assert created
+    url = standin.response_url("peek")
+    bot.sender.command(f"handoff {_permalink(root)}", user_id=OUTSIDER, response_url=url)
+    standin.wait_for("response_url", where=lambda c: c.tag == "peek")
+    bot.sender.block_action(ids.START_HANDOFF, f"{SUPPORT}|{root}", user_id=OUTSIDER, channel_id="COTHER", response_url=url)
+    standin.wait_for("response_url", count=2, where=lambda c: c.tag == "peek")
+    standin.assert_no_call("views.open", within=0.5)
+
+
+def test_a_forged_submission_cannot_open_a_handoff_for_someone_elses_thread(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn
+) -> None:
+    bot = make_bot()
+    root = _thread_with_agent(bot)
+    answer = bot.sender.view_submission(ids.HANDOFF_MODAL, _request_values(), user_id=OUTSIDER, private_metadata=f"{SUPPORT}|{root}|{OUTSIDER}")
+    assert answer.status == 200 and answer.json()["response_action"] == "errors", answer.body
+    bot.settle()
+    assert bot.run(bot.store.thread_handoff(SUPPORT, root)) is None
+    standin.assert_no_call("chat.postMessage", within=0.3, where=is_case)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ["<!channel>|1700000000.000100|UAGENT", "C1|<http://evil.example|bank>|UAGENT", f"{SUPERVISOR_CHANNEL}|1700000000.000100|UAGENT", "nothing"],
+    ids=["markup-channel", "markup-ts", "supervisor-channel", "no-separator"],
+)
+def test_a_forged_submission_naming_no_real_thread_is_refused(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn, metadata: str
+) -> None:
+    bot = make_bot()
+    answer = bot.sender.view_submission(ids.HANDOFF_MODAL, _request_values(), user_id=SUPERVISOR, private_metadata=metadata)
+    assert answer.status == 200 and answer.json()["response_action"] == "errors", answer.body
+    bot.settle()
+    assert bot.run(bot.store.open_handoffs()) == []
+    standin.assert_no_call("chat.postMessage", within=0.3, where=is_case)
+
+
+def test_a_stored_channel_with_markup_is_shown_escaped_in_the_queue_and_app_home(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn
+) -> None:
+    bot = make_bot()
+    fields = {"channel": "<!channel>", "root_ts": "1700000000.000100", "requested_at": str(time.time()), "issue": "x",
+              "severity": "high", "permalink": "<http://evil.example|bank>"}
+    bot.run(bot.store.create_handoff("<!channel>", "1700000000.000100", fields, {"what": "opened"}))
+    bot.sender.command("handoffs", user_id=SUPERVISOR, response_url=standin.response_url("queue"))
+    queue = json.dumps(standin.wait_for("response_url", where=lambda c: c.tag == "queue")[0].params, ensure_ascii=False)
+    bot.sender.event({"type": "app_home_opened", "user": SUPERVISOR, "channel": "D0HOME", "tab": "home", "event_ts": f"{time.time():.6f}"})
+    standin.wait_for("views.publish")
+    home = json.dumps(standin.home_view(SUPERVISOR)["blocks"], ensure_ascii=False)
+    for shown in (queue, home):
+        assert "<!channel>" not in shown and "<#<" not in shown and "evil.example|" not in shown, shown
+        assert "&lt;!channel&gt;" in shown
+
+
+def test_forged_whisper_buttons_reveal_nothing_of_another_thread(make_bot: Callable[..., BotHandle], standin: SlackStandIn) -> None:
+    bot = make_bot()
+    root = _thread_with_agent(bot, "This is the THIRD time I'm asking!!! Nobody answers.", "I want my money back by Friday or I'm calling my lawyer.")
+    standin.wait_for("chat.postEphemeral", where=lambda c: c.params["user"] == AGENT and "blocks" in c.params)
+    before = bot.run(bot.store.load_thread(SUPPORT, root))
+    url = standin.response_url("forged")
+    for action in (ids.WHISPER_ANOTHER, ids.WHISPER_HELPFUL):
+        bot.sender.block_action(action, f"{SUPPORT}|{root}|1", user_id=OUTSIDER, channel_id="COTHER", response_url=url)
+    answers = standin.wait_for("response_url", count=2, where=lambda c: c.tag == "forged")
+    shown = json.dumps([c.params for c in answers], ensure_ascii=False)
+    assert "Suggestion" not in shown and "Why" not in shown and "lawyer" not in shown, shown
+    bot.settle()
+    assert bot.run(bot.store.load_thread(SUPPORT, root))[0] == before[0]  # no feedback counted, nothing re-offered
+    # The thread's own agent still gets another suggestion.
+    bot.sender.block_action(ids.WHISPER_ANOTHER, f"{SUPPORT}|{root}|1", user_id=AGENT, channel_id=SUPPORT, response_url=standin.response_url("own"))
+    own = standin.wait_for("response_url", where=lambda c: c.tag == "own")[0].params
+    assert own.get("blocks"), own
