@@ -39,26 +39,40 @@ def register(app: Any, runtime: Runtime) -> None:
     @app.action(ids.HANDOFF_DECLINE)
     async def decline(ack: Any, body: dict) -> None:
         await ack()
-        await _open_supervisor_modal(runtime, body, "decline")
+        await _told_if_not_saved(runtime, body, "decline", _open_supervisor_modal(runtime, body, "decline"))
 
     @app.action(ids.HANDOFF_REASSIGN)
     async def reassign(ack: Any, body: dict) -> None:
         await ack()
-        await _open_supervisor_modal(runtime, body, "reassign")
+        await _told_if_not_saved(runtime, body, "reassign", _open_supervisor_modal(runtime, body, "reassign"))
 
     @app.action(ids.HANDOFF_RESOLVE)
     async def resolve(ack: Any, body: dict) -> None:
         await ack()
-        user, channel = _user(body), _channel(body)
-        h = await load_handoff(runtime, _value(body))
-        if h is None:
-            await refuse(runtime, channel, user, "That handoff is no longer on record.")
-        elif h.state != "accepted":
-            await refuse(runtime, channel, user, refusal(h.extra, "resolve"))
-        elif not h.may_resolve(user):
-            await refuse(runtime, channel, user, f"Only the supervisor working this case ({_owner(h)}) can resolve it.")
-        else:
-            await runtime.gateway.open_view(body.get("trigger_id", ""), resolve_modal(h, runtime.config.root_causes))
+        await _told_if_not_saved(runtime, body, "resolve", _open_resolve_modal(runtime, body))
+
+
+async def _told_if_not_saved(runtime: Runtime, body: dict, action: str, work: Any) -> None:
+    """Run a click's store work; if the store does not answer, the clicker hears so privately."""
+    try:
+        await work
+    except Exception as exc:
+        runtime.metrics.store_errors.inc()
+        log.error("%s click not handled: %s: %s", action, type(exc).__name__, exc)
+        await refuse(runtime, _channel(body), _user(body), NOT_SAVED.format(action=action))
+
+
+async def _open_resolve_modal(runtime: Runtime, body: dict) -> None:
+    user, channel = _user(body), _channel(body)
+    h = await load_handoff(runtime, _value(body))
+    if h is None:
+        await refuse(runtime, channel, user, "That handoff is no longer on record.")
+    elif h.state != "accepted":
+        await refuse(runtime, channel, user, refusal(h.extra, "resolve"))
+    elif not h.may_resolve(user):
+        await refuse(runtime, channel, user, f"Only the supervisor working this case ({_owner(h)}) can resolve it.")
+    else:
+        await runtime.gateway.open_view(body.get("trigger_id", ""), resolve_modal(h, runtime.config.root_causes))
 
 
 async def accept_handoff(runtime: Runtime, handoff_id: str, user: str, channel: str | None) -> None:

@@ -93,6 +93,7 @@ def register(app: Any, runtime: Runtime) -> None:
         runtime.spawn(announce_handoff(runtime, saved), "handoff_open")
 
     @app.view(ids.DECLINE_MODAL)
+    @_not_saved_is_a_form_error(runtime, REASON)
     async def decline_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         reason = " ".join(read_decline(_values(view)).split())
@@ -116,6 +117,7 @@ def register(app: Any, runtime: Runtime) -> None:
         runtime.spawn(after_decline(runtime, handoff_id, now), "handoff_decline")
 
     @app.view(ids.REASSIGN_MODAL)
+    @_not_saved_is_a_form_error(runtime, ASSIGNEE)
     async def reassign_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         assignee = read_assignee(_values(view))
@@ -144,6 +146,7 @@ def register(app: Any, runtime: Runtime) -> None:
         runtime.spawn(after_reassign(runtime, handoff_id, user, now), "handoff_reassign")
 
     @app.view(ids.RESOLVE_MODAL)
+    @_not_saved_is_a_form_error(runtime, RESOLUTION)
     async def resolve_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         form = read_resolution(_values(view))
@@ -297,6 +300,32 @@ async def after_resolve(runtime: Runtime, handoff_id: str, now: float) -> None:
 
 def _too_late(status: str, before: dict, action: str) -> str:
     return "That handoff is no longer on record." if status == "missing" else refusal(before, action)
+
+
+def _not_saved_is_a_form_error(runtime: Runtime, field: str) -> Any:
+    """A submission whose store work fails before its ack is answered with NOT_SAVED under `field`, not a Slack error."""
+
+    def wrap(listener: Any) -> Any:
+        async def guarded(ack: Any, body: dict, view: dict) -> None:
+            acked = False
+
+            async def tracked_ack(*args: Any, **kwargs: Any) -> None:
+                nonlocal acked
+                acked = True
+                await ack(*args, **kwargs)
+
+            try:
+                await listener(tracked_ack, body, view)
+            except Exception as exc:
+                if acked:
+                    raise
+                runtime.metrics.store_errors.inc()
+                log.error("%s not saved: %s: %s", view.get("callback_id"), type(exc).__name__, exc)
+                await ack(response_action="errors", errors={field: NOT_SAVED.replace("this handoff", "this")})
+
+        return guarded
+
+    return wrap
 
 
 def _thread_of(view: dict) -> tuple[str, str]:

@@ -108,3 +108,22 @@ def test_an_accept_clicked_while_redis_is_down_tells_the_supervisor(
         assert "couldn't save your accept" in told.params["text"]
     finally:
         own_redis.start()
+
+
+def test_supervisor_steps_while_redis_is_down_say_so_instead_of_failing_silently(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn, own_redis: RedisServer  # noqa: F811
+) -> None:
+    bot = make_bot(own_redis.url)
+    fields = {"channel": SUPPORT, "root_ts": "1700000000.000100", "requested_at": str(time.time()), "issue": "refund", "severity": "high"}
+    handoff_id, _ = bot.run(bot.store.create_handoff(SUPPORT, "1700000000.000100", fields, {"what": "opened"}))
+    own_redis.stop()
+    try:
+        # The Decline button (its modal needs the handoff) and a Decline submission (its transition).
+        bot.sender.block_action(ids.HANDOFF_DECLINE, handoff_id, user_id=SUPERVISOR, channel_id=SUPERVISOR_CHANNEL, message={"ts": "1.1"})
+        told = standin.wait_for("chat.postEphemeral", timeout=10, where=lambda c: c.params["user"] == SUPERVISOR)[0]
+        assert "couldn't save your decline" in told.params["text"]
+        reason = {"reason": {"value": {"type": "plain_text_input", "value": "Not a supervisor matter"}}}
+        answer = bot.sender.view_submission(ids.DECLINE_MODAL, reason, user_id=SUPERVISOR, private_metadata=handoff_id)
+        assert answer.status == 200 and "could not save" in answer.json()["errors"]["reason"], answer.body
+    finally:
+        own_redis.start()
