@@ -61,6 +61,8 @@ log = logging.getLogger("deescalate.handoffs")
 # A view_submission must be answered within 3 s; saving gets most of that, the ack the rest.
 SAVE_SECONDS = 2.0
 NOT_SAVED = "I could not save this handoff just now (the bot's store is not answering). Nothing was sent; please submit again in a moment."
+SLOW_SAVE = ("The bot's store is slow to answer, so I can't confirm this handoff yet. If it goes through you'll get a "
+             "confirmation in the thread; if not, submit again in a moment.")
 
 
 def register(app: Any, runtime: Runtime) -> None:
@@ -79,8 +81,16 @@ def register(app: Any, runtime: Runtime) -> None:
             return
         # Saved before the ack, so a store that does not answer is a form error the agent sees, not a
         # modal that closes on a handoff nobody will ever get.
+        saving = asyncio.ensure_future(save_handoff(runtime, channel, root_ts, user, request))
         try:
-            saved = await asyncio.wait_for(save_handoff(runtime, channel, root_ts, user, request), SAVE_SECONDS)
+            # Shielded: a save cut off half-way would leave a handoff without its queue entry.
+            saved = await asyncio.wait_for(asyncio.shield(saving), SAVE_SECONDS)
+        except asyncio.TimeoutError:
+            runtime.metrics.store_errors.inc()
+            log.error("handoff for %s/%s not saved within %.0f s; announcing it if the save completes", channel, root_ts, SAVE_SECONDS)
+            runtime.spawn(_announce_when_saved(runtime, saving), "handoff_open")
+            await ack(response_action="errors", errors={ISSUE: SLOW_SAVE})
+            return
         except Exception as exc:
             runtime.metrics.store_errors.inc()
             log.error("handoff for %s/%s not saved: %s: %s", channel, root_ts, type(exc).__name__, exc)
@@ -207,6 +217,13 @@ async def save_handoff(runtime: Runtime, channel: str, root_ts: str, user: str, 
     fields = handoff_fields(case, request, channel=channel, root_ts=root_ts, requested_by=user, now=now)
     handoff_id, created = await runtime.store.create_handoff(channel, root_ts, fields, audit(user, "opened", now, severity=request.severity))
     return Saved(handoff_id, created, channel, root_ts, user, fields, case, now)
+
+
+async def _announce_when_saved(runtime: Runtime, saving: "asyncio.Future[Saved | None]") -> None:
+    """A save that outlived the submission's answer: announce it if it made a new handoff after all."""
+    saved = await saving
+    if saved is not None and saved.created:
+        await announce_handoff(runtime, saved)
 
 
 async def announce_handoff(runtime: Runtime, saved: Saved) -> None:

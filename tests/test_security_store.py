@@ -127,3 +127,28 @@ def test_supervisor_steps_while_redis_is_down_say_so_instead_of_failing_silently
         assert answer.status == 200 and "could not save" in answer.json()["errors"]["reason"], answer.body
     finally:
         own_redis.start()
+
+
+def test_a_request_submitted_while_redis_hangs_is_answered_in_time_and_announced_once_it_saves(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn, own_redis: RedisServer  # noqa: F811
+) -> None:
+    import os
+    import signal
+
+    bot = make_bot(own_redis.url)
+    root = _thread_with_agent(bot)
+    os.kill(own_redis._proc.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        answer = bot.sender.view_submission(ids.HANDOFF_MODAL, _request_values(), user_id=AGENT, private_metadata=f"{SUPPORT}|{root}|{AGENT}")
+        assert time.monotonic() - started < 3.0
+        assert answer.json().get("response_action") == "errors" and "slow to answer" in answer.json()["errors"]["issue"]
+    finally:
+        os.kill(own_redis._proc.pid, signal.SIGCONT)
+    # The save went through once Redis woke up: the case is posted and the agent told, not lost half-way.
+    standin.wait_for("chat.postMessage", where=is_case, timeout=15)
+    told = standin.wait_for("chat.postEphemeral", timeout=10, where=lambda c: c.params["user"] == AGENT and "Handoff sent" in c.params["text"])
+    assert told
+    bot.settle(timeout=15)
+    live = bot.run(bot.store.open_handoffs())
+    assert [h["root_ts"] for h in live] == [root]
