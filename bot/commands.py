@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from bot import ids
+from bot.handoff import channel_ref
 from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
-from bot.safety import escape, quote
+from bot.safety import escape, quote, redact
 from phrasebook import KINDS
 
 COMMAND = "/deescalate"
@@ -109,7 +110,7 @@ def parse(text: str) -> Request:
             return BadCommand(f"`check` needs the draft reply to look at, e.g. `{COMMAND} check Calm down, it's not our fault.`")
         if len(rest) > MAX_DRAFT:
             return BadCommand(f"That draft is {len(rest)} characters; `check` reads at most {MAX_DRAFT}.")
-        return Check(rest)
+        return Check(redact(rest))  # the answer echoes the draft: never the typist's own card or address
     if name in ("status", "handoff"):
         raw, note = split_link(rest)
         if not raw:
@@ -144,7 +145,7 @@ def _phrases(kind: str, rest: str) -> Request:
             step, rest = int(first), after.strip()
     if len(rest) > MAX_CONTEXT:
         rest = rest[:MAX_CONTEXT]
-    return Phrases(kind, rest, step)
+    return Phrases(kind, redact(rest), step)  # echoed in the answer and kept in its button
 
 
 def _stats(rest: str) -> Request:
@@ -235,7 +236,7 @@ def decode_another(value: str) -> tuple[Phrases, tuple[str, ...]] | None:
         return None
     if kind not in KINDS or (step is not None and step not in (1, 2, 3)) or not isinstance(shown, list):
         return None
-    return Phrases(kind, context[:MAX_CONTEXT], step), tuple(str(s) for s in shown)
+    return Phrases(kind, redact(context[:MAX_CONTEXT]), step), tuple(str(s) for s in shown)
 
 
 def next_phrasings(book: Any, request: Phrases, shown: Sequence[str] = (), count: int = 3) -> tuple[Any, tuple[str, ...]]:
@@ -360,7 +361,7 @@ def handoffs_message(handoffs: Sequence[dict[str, str]], now: float) -> dict[str
 def handoff_entry(row: Any, raw: dict[str, str], now: float) -> list[dict[str, Any]]:
     """One handoff line plus its buttons (shared with App Home)."""
     age = _when(now - row.requested_at) if row.requested_at else "age unknown"
-    where = f"<{row.permalink}|thread>" if row.permalink.startswith("https://") else f"<#{row.channel}>"
+    where = _thread_link(row.permalink, row.channel)
     issue = quote(raw.get("issue", ""), 90) or "no summary"
     who = f" · agent <@{row.agent}>" if row.agent else ""
     state = " · *accepted*" + (f" by <@{row.accepted_by}>" if row.accepted_by else "") if row.state == "accepted" else ""
@@ -377,6 +378,14 @@ def handoff_entry(row: Any, raw: dict[str, str], now: float) -> list[dict[str, A
             }
         )
     return blocks
+
+
+def _thread_link(permalink: str, channel: str) -> str:
+    # Only a Slack permalink becomes a link, and only a channel id a channel mention: both were stored
+    # from a submission, and a forged one must not smuggle markup (<!channel>, an outside link) in.
+    if permalink.startswith("https://") and ".slack.com/" in permalink and not any(c in permalink for c in "<>| "):
+        return f"<{permalink}|thread>"
+    return channel_ref(channel)
 
 
 def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:

@@ -8,7 +8,7 @@ slot, so the Lua scripts below stay valid on a cluster):
 | dx:ev:{<event_id>}               | string | 1 h                  | de-duplication of non-message events (SET NX)     |
 | dx:{t:<channel>:<root_ts>}:rec   | hash   | thread TTL (14 d)    | thread record: `v` version, `d` JSON record       |
 | dx:{t:<channel>:<root_ts>}:ev:<event_id> | string | 1 h         | de-duplication of message events, in the commit   |
-| dx:{t:<channel>:<root_ts>}:handoff | string | retention          | id of the thread's current handoff                |
+| dx:{t:<channel>:<root_ts>}:handoff | string | retention          | id of the thread's current handoff (compare-and-set) |
 | dx:{h:<id>}                      | hash   | retention (90 d)     | a handoff: state, people, times, JSON case        |
 | dx:{h:<id>}:audit                | list   | retention            | JSON audit entries (who, what, when)              |
 | dx:handoffs:open                 | zset   | none                 | open (not resolved/declined) handoff ids by time  |
@@ -28,6 +28,13 @@ reason, resolution) plus its audit's decline reasons. `forget` (at the end of th
 
 That keeps a message's work at one Redis round trip; a crashed process loses at most the last
 second of counts and App Home entries, never a record, handoff or timer.
+
+"One live handoff per thread" is the link key's compare-and-set (`_CLAIM`): a new handoff replaces the
+link only if it still names what the caller saw there (nothing, or a handoff no longer live), so two
+replicas submitting for one thread at once get one winner; the loser's hash is deleted unseen.
+
+Nothing customer-typed reaches these keys unredacted: thread records, handoffs and audit entries
+hold only text that went through bot.safety.redact() first (see README, "Security").
 
 A message's state change is one round trip: the commit script de-duplicates the event, checks the
 record's version (optimistic concurrency between replicas) and writes, all at once. Records are
@@ -100,6 +107,19 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 return {'ok', state, cjson.encode(before)}
 """
+
+
+# ---- one live handoff per thread (issue 15) ----------------------------------------------------------
+# KEYS: the thread's handoff link.  ARGV: the id the caller saw there ('' for none), the new id, ttl.
+# Sets the link only if it still holds what the caller saw; returns {'ok', new id} or {'taken', current id}.
+_CLAIM = """
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return {'taken', current} end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return {'ok', ARGV[2]}
+"""
+_LIVE = frozenset({"open", "accepted"})
+CLAIM_ATTEMPTS = 4
 
 
 class StoreUnavailable(RuntimeError):
@@ -179,6 +199,7 @@ class Store:
         self._commit = redis.register_script(_COMMIT)
         self._transition = redis.register_script(_TRANSITION)
         self._forget_handoff = redis.register_script(_FORGET_HANDOFF)
+        self._claim = redis.register_script(_CLAIM)
 
     @classmethod
     def connect(
@@ -294,32 +315,36 @@ class Store:
     async def create_handoff(
         self, channel: str, root_ts: str, fields: Mapping[str, str], audit: Mapping[str, Any]
     ) -> tuple[str, bool]:
-        """(handoff id, created). An open handoff already on the thread is returned instead of a second one."""
+        """(handoff id, created). An open handoff already on the thread is returned instead of a second one.
+
+        The hash is written first and the thread's link claimed after (`_CLAIM`), so a link always names
+        a handoff that exists; a claim lost to another replica deletes the hash it wrote.
+        """
         link = f"dx:{thread_tag(channel, root_ts)}:handoff"
         handoff_id = uuid.uuid4().hex[:12]
-        existing = await self.redis.get(link)
-        if existing is not None:
-            state = await self.redis.hget(_handoff_key(existing), "state")
-            if state in {"open", "accepted"}:
-                return existing, False
-            if not await self.redis.delete(link):  # someone else replaced it meanwhile
-                existing = await self.redis.get(link)
-                if existing is not None:
-                    return existing, False
-        if not await self.redis.set(link, handoff_id, nx=True, ex=self.retention):
-            return (await self.redis.get(link)) or handoff_id, False
-        requested = float(fields.get("requested_at", time.time()))
         key = _handoff_key(handoff_id)
+        requested = float(fields.get("requested_at", time.time()))
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hset(key, mapping={**fields, "id": handoff_id, "state": "open"})
             pipe.expire(key, self.retention)
             pipe.rpush(f"{key}:audit", json.dumps(dict(audit)))
             pipe.expire(f"{key}:audit", self.retention)
-            pipe.zadd(OPEN_KEY, {handoff_id: requested})
-            pipe.zadd(ALL_KEY, {handoff_id: requested})
-            pipe.zremrangebyscore(ALL_KEY, "-inf", requested - self.retention)
             await pipe.execute()
-        return handoff_id, True
+        seen = await self.redis.get(link)
+        for _ in range(CLAIM_ATTEMPTS):
+            if seen is not None and await self.redis.hget(_handoff_key(seen), "state") in _LIVE:
+                break
+            status, current = await self._claim(keys=[link], args=[seen or "", handoff_id, self.retention])
+            if status == "ok":
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    pipe.zadd(OPEN_KEY, {handoff_id: requested})
+                    pipe.zadd(ALL_KEY, {handoff_id: requested})
+                    pipe.zremrangebyscore(ALL_KEY, "-inf", requested - self.retention)
+                    await pipe.execute()
+                return handoff_id, True
+            seen = current or None  # someone else claimed it meanwhile: is theirs live?
+        await self.redis.delete(key, f"{key}:audit")
+        return seen or handoff_id, False
 
     async def handoff(self, handoff_id: str) -> dict[str, str] | None:
         data = await self.redis.hgetall(_handoff_key(handoff_id))

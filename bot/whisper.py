@@ -16,6 +16,7 @@ from typing import Any
 from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
+from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
@@ -171,6 +172,9 @@ class _Tally:
 def decide(case: Case | None, msg: Incoming, roles: Roles, settings: Settings, book: Any) -> tuple[Case, tuple[Action, ...]]:
     """The thread's new record and the actions to perform for one incoming message."""
     case = _copy(case) if case is not None else Case.new(msg.channel, msg.root_ts, msg.at)
+    # Redacted before anything reads it: the record keeps only redacted words, and the detector's
+    # evidence (quoted in whispers, alerts and handoffs) can never hold part of a card or an IBAN.
+    msg = replace(msg, text=redact(msg.text)) if msg.text else msg
     if msg.kind == "delete":
         case.lines = [ln for ln in case.lines if ln.ts != msg.ts]
         return case, ()
@@ -233,6 +237,7 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     if not msg.text.strip():
         return  # a file without words says nothing about tension
     before_level, before_flags = case.level, frozenset(case.flags)
+    msg = _join_split_number(case, msg)
     case.prev_tension, case.prev_level, case.last_customer_ts = case.tension, case.level, msg.ts
     reading, case.tension = observe(case.tension, msg.text)
     case.last_customer_at = msg.at
@@ -242,6 +247,18 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     if abusive:
         tally.add("abuse_events")
     _react(case, reading, msg.ts, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+
+
+def _join_split_number(case: Case, msg: Incoming) -> Incoming:
+    """A card or phone number typed across two messages is redacted in both (the earlier one is rewritten)."""
+    if not case.lines:
+        return msg
+    last = case.lines[-1]
+    before, text = redact_split(last.text, msg.text)
+    if before == last.text:
+        return msg
+    case.lines[-1] = replace(last, text=before)
+    return replace(msg, text=text)
 
 
 def _customer_edit(

@@ -35,7 +35,9 @@ def register(app, runtime) -> None:  # noqa: ANN001
             from handlers.handoff_flow import open_handoff_modal
 
             link = request.link
-            await open_handoff_modal(runtime, body.get("trigger_id", ""), link.channel, link.root_ts, user, request.note)
+            await open_handoff_modal(
+                runtime, body.get("trigger_id", ""), link.channel, link.root_ts, user, request.note, response_url=response_url
+            )
         else:
             await ack()
             runtime.spawn(_answer_later(runtime, request, user, response_url), name="command")

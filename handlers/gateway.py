@@ -39,12 +39,29 @@ KNOWN_ERRORS = {
 JSON_BODY_METHODS = frozenset({"chat.postEphemeral", "chat.postMessage", "chat.update"})
 
 
+# Methods whose repeat is a second message in front of someone (Slack has no idempotency key for them).
+# A request that timed out or lost its connection after it was sent may have been applied (Slack slower
+# than our 10 s timeout still posts it), so it is not sent again: a missed whisper beats a doubled one.
+# A connection that never opened (ClientConnectorError) sent nothing and is retried like any other.
+NOT_REPEATABLE = frozenset({"chat.postEphemeral", "chat.postMessage"})
+
+
+class _ConnectionErrorRetry(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's connection-error retries, minus resending a message Slack may already have posted."""
+
+    async def _can_retry_async(self, *, state: Any, request: Any, response: Any = None, error: Exception | None = None) -> bool:
+        method = str(getattr(request, "url", "")).rstrip("/").rsplit("/", 1)[-1]
+        if method in NOT_REPEATABLE and error is not None and not isinstance(error, aiohttp.ClientConnectorError):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
 def retry_handlers() -> list:
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
     return [
         AsyncRateLimitErrorRetryHandler(max_retry_count=5),
         AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
-        AsyncConnectionErrorRetryHandler(
+        _ConnectionErrorRetry(
             max_retry_count=3,
             interval_calculator=backoff,
             error_types=[

@@ -104,7 +104,9 @@ class ServeProcess:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
-        full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        # PYTHONPATH: the code of this checkout (a worktree), not whatever `pip install -e` points at.
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": root, **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
         self.log_path = log_path or tempfile.mkstemp(prefix="deescalate-serve-", suffix=".log")[1]
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
