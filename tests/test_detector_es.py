@@ -1,0 +1,176 @@
+"""Spanish, one message at a time: each signal the English detector has fires on its Spanish cue and says why."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.detector import LANGUAGES, observe, score
+from bot.vocabulary import FLAGS, LEVELS, TRIGGERS
+
+
+def es(text: str):
+    return score(text, language="es")
+
+
+def kinds(text: str) -> frozenset[str]:
+    return es(text).triggers
+
+
+def evidence(text: str, kind: str) -> str:
+    return " | ".join(s.evidence for s in es(text).signals if s.kind == kind)
+
+
+def test_the_issue_examples():
+    insult = es("Eres un idiota inútil…")
+    assert insult.level == "heated" and "abusive" in insult.flags and "abuse" in insult.triggers
+    assert evidence("Eres un idiota inútil…", "abuse").startswith("eres un idiota")
+    everything = es("¡¡QUIERO HABLAR CON UN SUPERVISOR YA!! Sois unos inútiles, voy a llamar a mi abogado")
+    assert everything.level == "heated"
+    assert {"abusive", "authority", "churn"} <= set(everything.flags)
+    assert {"volume", "authority", "abuse", "legal"} <= everything.triggers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola, ¿me podéis decir cuándo llega mi pedido 48213? Gracias",
+        "No es urgente, sin prisa.",
+        "¿Podéis revisarlo otra vez? Creo que puse mal el número.",
+        "Necesito cancelar la licencia extra que añadimos por error.",
+        "Hola, quiero darme de baja del boletín, no de la cuenta.",
+        "¿Se puede cambiar el método de pago sin cancelar la suscripción?",
+        "Mi jefe me pide la factura de marzo, ¿me la reenviáis?",
+        "Se me cayó el móvil y la pantalla está rota, ¿lo cubre la garantía?",
+    ],
+)
+def test_polite_spanish_with_trap_words_stays_calm(text):
+    r = es(text)
+    assert r.level == "calm" and "abusive" not in r.flags, r
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("¿¿DÓNDE ESTÁ MI PEDIDO??", "volume"),
+        ("lo quiero YA", "volume"),
+        ("esto es leeeeento", "volume"),
+        ("Llevo tres semanas esperando.", "delay"),
+        ("Sigo sin respuesta desde el lunes.", "delay"),
+        ("Es la tercera vez que escribo.", "repeat_contact"),
+        ("Ya os lo he explicado dos veces.", "repeat_contact"),
+        ("Me dijisteis que me llamaríais y nadie llamó.", "repeat_contact"),
+        ("Me habéis pasado de un departamento a otro.", "transfer"),
+        ("Esto es inaceptable.", "frustration"),
+        ("Gracias por nada.", "frustration"),
+        ("No estoy contento con esto.", "frustration"),
+        ("Como no lo arregléis hoy me doy de baja.", "churn"),
+        ("Me voy a la competencia.", "churn"),
+        ("Voy a hablar con mi abogado.", "legal"),
+        ("Os voy a denunciar en consumo.", "legal"),
+        ("Pienso dejar una reseña pésima.", "public"),
+        ("Lo voy a contar en redes sociales.", "public"),
+        ("Quiero hablar con un supervisor.", "authority"),
+        ("Pásame con alguien de más arriba.", "authority"),
+        ("Exijo una indemnización.", "compensation"),
+        ("Esta puta app no funciona.", "profanity"),
+        ("Sois unos inútiles.", "abuse"),
+        ("Te voy a partir la cara.", "threat"),
+        ("Vuelve a tu país, sudaca.", "hate"),
+    ],
+)
+def test_each_spanish_sign_raises_its_trigger(text, kind):
+    assert kind in kinds(text), es(text)
+
+
+def test_every_english_signal_kind_has_spanish_cues():
+    from bot import detector_lexicon_es as lex
+
+    kinds_with_cues = {p.kind for phrases in lex.PHRASES.values() for p in phrases} | {"profanity", "abuse", "hate", "volume"}
+    kinds_with_cues |= {"delay", "repeat_contact", "transfer", "refund", "billing", "outage", "defect", "churn", "legal", "public", "authority", "compensation"}
+    # terse and repeat_question come from the thread (see test_thread_signs_in_spanish).
+    assert TRIGGERS - kinds_with_cues == {"terse", "repeat_question"}
+    assert LANGUAGES == ("en", "es")
+
+
+def test_accents_are_optional_and_evidence_is_quoted_as_written():
+    with_accents, without = es("Eres un inútil"), es("eres un inutil")
+    assert with_accents.level == without.level and with_accents.abuse == without.abuse
+    assert evidence("Eres un inútil", "abuse") == "eres un inútil"
+
+
+@pytest.mark.parametrize("text", ["eres un 1diota", "sois unos imb*ciles", "INUUUUTILES!!!", "m1erda de empresa, sois unos ladrones"])
+def test_masked_and_stretched_insults_are_read(text):
+    assert "abuse" in kinds(text) and "abusive" in es(text).flags
+
+
+def test_insult_aimed_at_the_agent_is_abuse_swearing_about_a_thing_is_not():
+    aimed = es("Eres una mierda.")
+    thing = es("Esta mierda de app no carga.")
+    assert "abuse" in aimed.triggers and "abusive" in aimed.flags
+    assert "profanity" in thing.triggers and "abuse" not in thing.triggers and "abusive" not in thing.flags
+    adjective_of_a_thing = es("Este formulario estúpido no me deja seguir.")
+    assert "abuse" not in adjective_of_a_thing.triggers
+    vocative = es("¡Inútiles!")
+    assert "abuse" in vocative.triggers
+
+
+def test_negation_reads_as_written():
+    assert "frustration" in kinds("No es aceptable.")
+    assert "frustration" not in kinds("No estoy enfadado, solo quiero saberlo.")
+    assert "delay" not in kinds("No es urgente.")
+    assert "churn" not in kinds("Quiero cambiar de plan sin cancelar la cuenta.")
+
+
+def test_threat_and_hate_are_flagged_whatever_else():
+    for text, flag in (("Sé dónde vivís.", "threat"), ("Estos inmigrantes son basura.", "hate")):
+        r = es(text)
+        assert flag in r.flags and "abusive" in r.flags and r.level == "heated"
+
+
+def test_thread_signs_in_spanish():
+    state = None
+    _, state = observe(state, "He seguido todos los pasos del artículo de ayuda y la sincronización sigue fallando en los dos móviles.", language="es")
+    terse, state = observe(state, "Vale.", language="es")
+    assert "terse" in terse.triggers
+    state = None
+    _, state = observe(state, "¿Cuándo se envía mi reemplazo?", language="es")
+    again, _ = observe(state, "Vale, pero ¿cuándo se envía el reemplazo?", language="es")
+    assert "repeat_question" in again.triggers
+    assert "terse" in es("Lo que sea.").triggers
+
+
+def test_english_is_unchanged_and_other_languages_read_as_english():
+    text = "You are a useless idiot"
+    assert score(text) == score(text, language="en") == score(text, language="fr")
+    assert observe(None, text)[0] == observe(None, text, language="de")[0]
+    # Regional codes of Spanish read Spanish.
+    assert score("Eres un inútil", language="es-mx") == es("Eres un inútil")
+
+
+def test_the_english_learned_table_is_not_applied_to_spanish():
+    # With no cue, a Spanish message sits at the neutral point however its words look to an English model.
+    calm = [es(t) for t in ("Me pone que el envío está en reparto.", "No me llega el SMS.", "a la mañana me lo traen")]
+    assert {(r.tension, r.abuse, r.signals) for r in calm} == {(0.15, 0.15, ())}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_reads_without_error_within_bounds(text):
+    r = es(text)
+    assert 0.0 <= r.tension <= 1.0 and 0.0 <= r.abuse <= 1.0
+    assert r.level in LEVELS and set(r.flags) <= set(FLAGS) and r.triggers <= TRIGGERS
+    state = None
+    for _ in range(2):
+        reading, state = observe(state, text, language="es")
+        assert reading.level in LEVELS
+
+
+def test_long_spanish_text_stays_cheap():
+    import time
+
+    text = ("sigo esperando el pedido, sois unos inútiles, quiero un supervisor " * 600)[:40_000]
+    started = time.perf_counter()
+    es(text)
+    assert time.perf_counter() - started < 1.0
