@@ -229,7 +229,12 @@ _add("toda todo", _p("delay", 0.35, r"\b(?:toda la (?:manana|tarde|noche|semana)
 
 # Coming back: repeat contact, broken promises, the same trouble again.
 _add("vez", _p("repeat_contact", 0.5, r"\b(?:segunda|2a) vez\b"), _p("repeat_contact", 0.65, r"\b(?:tercera|cuarta|quinta|enesima|3a|4a|5a) vez\b"))
-_add("veces", _p("repeat_contact", 0.5, r"\bcuantas veces\b|\b(?:\d+|tres|cuatro|cinco|seis|diez|mil|varias|muchas|tantas) veces\b"), _p("repeat_contact", 0.45, r"\bdos veces\b"))
+# "me habéis cobrado dos veces" is a double charge, not the customer coming back.
+_CHARGED = r"(?<!cobrado )(?<!cobrais )(?<!cobraron )(?<!cobrasteis )(?<!cargado )(?<!facturado )(?<!pagado )(?<!cobrando )"
+_add("veces", _p("repeat_contact", 0.5, rf"\bcuantas veces\b|{_CHARGED}\b(?:\d+|tres|cuatro|cinco|seis|diez|mil|varias|muchas|tantas) veces\b"),
+     _p("repeat_contact", 0.45, rf"{_CHARGED}\bdos veces\b"),
+     _p("billing", 0.3, r"\b(?:cobrado|cobrais|cobraron|cobrasteis|cargado|facturado|cobrando) (?:\w+ ){0,2}?(?:dos|tres|\d+) veces\b"))
+_add("doble duplicado", _p("billing", 0.3, r"\b(?:cargo|cobro|pago) (?:doble|duplicado)\b|\bdoble (?:cargo|cobro)\b"))
 _add("otra nuevo", _p("repeat_contact", 0.35,
      r"\b(?:falla\w*|fallado|cobra\w*|caid[oa]|cae|roto|rota|pasa|pasando|pasado|escribiendo|llamando|explicando|preguntando|pidiendo|igual|bloquea\w*|aparece)(?: \w+){0,2} (?:otra vez|de nuevo)\b|^(?:otra vez|de nuevo)\b|\botra vez (?:lo mismo|igual|el mismo|la misma)\b"))
 _add("ya", _p("repeat_contact", 0.45,

@@ -13,9 +13,10 @@ gains; "check" lines were never used for tuning and are the ones asserted on her
 in one half). Labels were written before the first run; after it two dev labels were corrected to the
 guide (delay + repeat contact in one message is two signs: tense).
 Measured when written: cues as first written, before any tuning: dev 67% exact / 96% within one,
-check 73% / 95%. After tuning on dev: dev 93% / 100%; check 77% exact / 95% within one, no calm line
-read tense or heated, no heated line read calm (the four check misses are tense lines read calm:
-contempt without a cue word, e.g. "Pago el plan premium y me tratáis así. Increíble.").
+check 73% / 95%. After tuning on dev: dev 93% / 100%; check 75% exact / 95% within one (79 of 83),
+no calm line read tense or heated, no heated line read calm. The four check misses are tense lines
+read calm: contempt or a demand with no cue word ("Pago el plan premium y me tratáis así. Increíble.",
+"Necesito que me enviéis otro hoy, no una investigación de dos semanas.").
 """
 
 from __future__ import annotations
