@@ -258,7 +258,7 @@ _add("vez", _p("repeat_contact", 0.4, r"\besta vez (?:de verdad|bien|en serio)\b
 
 # Being passed around.
 _add("pasan pasais pasaron pasasteis pasado derivan derivaron derivado transfieren transfirieron transferido mandan mandaron mandado remiten departamento lado",
-     _p("transfer", 0.45, r"\b(?:me )?(?:pasan|pasais|pasaron|pasasteis|pasado|derivan|derivaron|derivado|transfieren|transfirieron|transferido|mandan|mandaron|mandado|remiten)(?: \w+){0,2} (?:de un (?:departamento|lado|agente|sitio) a otro|a otro (?:departamento|agente|companero|sitio)|a otra persona|con otro)\b|\botro departamento\b|\bde un lado (?:para|a) otro\b|\bde departamento en departamento\b"))
+     _p("transfer", 0.45, r"\b(?:me )?(?:pasan|pasais|pasaron|pasasteis|pasado|derivan|derivaron|derivado|transfieren|transfirieron|transferido|mandan|mandaron|mandado|remiten)(?: \w+){0,2} (?:de un (?:departamento|lado|agente|sitio) a otro|a otro (?:departamento|agente|companero|sitio)|a otra persona|con otro)\b|\botro departamento\b|\bde un (?:lado|departamento|agente|sitio) (?:para|a) otro\b|\bde departamento en departamento\b"))
 
 # Anger and exasperation said in phrases.
 _add("hasta narices gorro coronilla", _p("frustration", 0.55, r"\bhasta (?:las narices|el gorro|la coronilla|los huevos|los cojones|arriba)\b"))

@@ -174,3 +174,36 @@ def test_long_spanish_text_stays_cheap():
     started = time.perf_counter()
     es(text)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("¿¿DÓNDE ESTÁ??", "volume"), ("lo quiero YA", "volume"), ("sigo esperando", "delay"), ("llevo tres semanas", "delay"),
+        ("desde el lunes", "delay"), ("tercera vez", "repeat_contact"), ("ya os lo he dicho", "repeat_contact"),
+        ("me dijisteis que llegaba hoy", "repeat_contact"), ("nadie contesta", "repeat_contact"),
+        ("de un departamento a otro", "transfer"), ("me doy de baja", "churn"), ("me voy a la competencia", "churn"),
+        ("abogado", "legal"), ("denuncia", "legal"), ("OMIC", "legal"), ("FACUA", "legal"), ("PROFECO", "legal"),
+        ("hoja de reclamaciones", "legal"), ("voy a devolver el recibo en el banco", "legal"),
+        ("dejaré una reseña", "public"), ("lo cuento en redes sociales", "public"),
+        ("quiero hablar con un supervisor", "authority"), ("quiero hablar con tu jefe", "authority"),
+        ("pásame con alguien de más arriba", "authority"), ("gracias por nada", "frustration"),
+        ("lo que me faltaba", "frustration"), ("eres un idiota", "abuse"), ("sois unos inútiles", "abuse"),
+        ("inútiles sois", "abuse"), ("¡Inútil!", "abuse"), ("vete a la mierda", "abuse"), ("que te den", "abuse"),
+        ("hijo de puta", "abuse"), ("esta puta app", "profanity"), ("el servicio de mierda", "profanity"),
+        ("qué coño pasa", "profanity"), ("te voy a partir la cara", "threat"), ("sé dónde vivís", "threat"),
+        ("vuelve a tu país", "hate"), ("m1erda", "profanity"), ("imb*cil", "abuse"), ("eres un inuuuutil", "abuse"),
+        ("no es aceptable", "frustration"),
+    ],
+)
+def test_the_readme_spanish_examples(text, kind):
+    assert kind in kinds(text), es(text)
+
+
+@pytest.mark.parametrize("text", ["esta puta app", "el servicio de mierda", "qué coño pasa", "mi jefe me pide la factura",
+                                  "no estoy enfadado", "no es urgente", "sin cancelar la suscripción"])
+def test_the_readme_spanish_non_examples(text):
+    r = es(text)
+    assert "abuse" not in r.triggers and "abusive" not in r.flags and "authority" not in r.flags
+    if text.startswith(("no ", "sin ", "mi ")):
+        assert r.level == "calm", r
