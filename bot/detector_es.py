@@ -65,6 +65,7 @@ class _Text:
         toks: list[str] = []
         shown: list[str] = []
         stretched: list[str] = []
+        fixed: dict[str, str] = {}  # each distinct spelling is repaired once, however often it is repeated
         for m in _TOKEN_RE.finditer(folded):
             tok = m.group(0)
             if tok in _BREAKS:
@@ -73,9 +74,11 @@ class _Text:
                 continue
             raw = low[m.start() : m.end()]
             if tok not in _KNOWN and _NEEDS_FIX_RE.search(tok):
-                if _ELONG3_RE.search(tok) and not tok.isdigit():
-                    stretched.append(raw)
-                tok = _fix(tok)
+                if tok not in fixed:
+                    if _ELONG3_RE.search(tok) and not tok.isdigit():
+                        stretched.append(raw)
+                    fixed[tok] = _fix(tok)
+                tok = fixed[tok]
             toks.append(tok)
             shown.append(raw)
         self.toks, self.shown, self.stretched = toks, shown, stretched
@@ -166,10 +169,13 @@ def _find_cues(t: _Text, cues: list[tuple[str, str, float]]) -> bool:
     seen_anchor: set[str] = set()
     harm_seen: set[str] = set()
     toks, negated = t.toks, t.negated
+    worded: set[str] = set()
     for i, tok in enumerate(toks):
         key = "neg_" + tok if i in negated else tok
-        for kind, w in _WORD_CUES.get(key, ()):
-            cues.append((kind, ("no " + t.shown[i]) if key.startswith("neg_") else t.shown[i], w))
+        if key in _WORD_CUES and key not in worded:  # a word repeated is still one piece of evidence
+            worded.add(key)
+            for kind, w in _WORD_CUES[key]:
+                cues.append((kind, ("no " + t.shown[i]) if key.startswith("neg_") else t.shown[i], w))
         if tok in es.PHRASES and tok not in seen_anchor:
             seen_anchor.add(tok)
             joined = t.joined()
