@@ -15,7 +15,6 @@ from bisect import bisect_right
 
 from bot import detector as d
 from bot import detector_lexicon_es as es
-from bot.detector_text import register_star_words, unmask
 from bot.vocabulary import FLAGS
 
 # One character for one character, so a folded text lines up with the text it came from.
@@ -49,7 +48,13 @@ for _kind, _table in (
             _WORD_CUES["neg_" + _w] = _WORD_CUES.get("neg_" + _w, ()) + ((_kind, _s),)
 _HARM = frozenset(es.PROFANITY) | frozenset(es.INSULT_NOUNS) | frozenset(es.INSULT_ADJECTIVES) | es.SLURS
 _KNOWN = es.KNOWN_WORDS | frozenset(_WORD_CUES) | frozenset(es.PHRASES)
-register_star_words(es.KNOWN_WORDS)
+# (first letter, length) -> words a masked spelling may stand for ("imb*cil"). Kept here, not in the
+# English tokenizer's index, so the two languages never replace each other's candidates.
+_STARS: dict[tuple[str, int], tuple[str, ...]] = {}
+for _w in sorted(es.KNOWN_WORDS):
+    if _w.isalpha():
+        _STARS[(_w[0], len(_w))] = _STARS.get((_w[0], len(_w)), ()) + (_w,)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 
 class _Text:
@@ -106,9 +111,16 @@ class _Text:
 
 def _fix(tok: str) -> str:
     """Undo a masked or stretched spelling ("m*erda", "1diota", "inuuuutil") of a known word."""
-    core = unmask(tok, _KNOWN)
-    if core in _KNOWN:
-        return core
+    core = tok.strip("'*")
+    if core in _KNOWN or not core:
+        return core or tok
+    leet = core.translate(_LEET)
+    if leet in _KNOWN:
+        return leet
+    if "*" in core and core[0] != "*":
+        for word in _STARS.get((core[0], len(core)), ()):
+            if all(c == "*" or c == w for c, w in zip(core, word)):
+                return word
     if _ELONG3_RE.search(core):
         for squeezed in (_ELONG2_RE.sub(r"\1\1", core), _RUN_RE.sub(r"\1", core)):
             if squeezed in _KNOWN:

@@ -207,3 +207,10 @@ def test_the_readme_spanish_non_examples(text):
     assert "abuse" not in r.triggers and "abusive" not in r.flags and "authority" not in r.flags
     if text.startswith(("no ", "sin ", "mi ")):
         assert r.level == "calm", r
+
+
+def test_loading_spanish_leaves_english_masked_spellings_alone():
+    es("imb*cil")  # the Spanish reader is loaded and has read a masked word
+    for text in ("f*ck you", "you f**king idiot", "sh1t service"):
+        assert score(text).signals, text
+    assert "abusive" in score("f*ck you").flags
