@@ -105,3 +105,15 @@ def test_check_reads_a_draft_with_the_spanish_cues(make_bot):  # noqa: ANN001
     english = json.dumps(ack_of(make_bot().sender.command(draft)), ensure_ascii=False)
     assert "repeat_contact" in spanish and "ya le he explicado" in spanish
     assert "repeat_contact" not in english
+
+
+def test_the_issue_message_gets_a_boundary_with_a_handoff(make_bot, standin):  # noqa: ANN001
+    # Reported: shouting + insult + supervisor + lawyer read `uneasy`, with no boundary and no handoff.
+    bot = make_bot(DEESCALATE_LANGUAGE="es")
+    talk = opened(bot, standin)
+    talk.post(CUSTOMER, "¡¡QUIERO HABLAR CON UN SUPERVISOR YA!! Sois unos inútiles, voy a llamar a mi abogado")
+    [call] = standin.wait_for("chat.postEphemeral")
+    assert "step 1 of 3" in header(call) and ids.START_HANDOFF in buttons(call)
+    bot.settle()
+    case = talk.case()
+    assert case.level == "heated" and {"abusive", "authority", "churn"} <= set(case.flags)
