@@ -60,6 +60,7 @@ BILLING = {
     "pago": 0.05, "suscripcion": 0.05, "cuota": 0.05, "tarifa": 0.05, "recibo": 0.05, "duplicado": 0.1,
 }
 OUTAGE = {"caido": 0.15, "caida": 0.15, "apagon": 0.2, "interrupcion": 0.15, "averia": 0.2}
+# (the phrase "sin luz / sin internet / sin servicio" is below)
 DEFECT = {
     "roto": 0.2, "rota": 0.2, "defectuoso": 0.25, "defectuosa": 0.25, "estropeado": 0.2,
     "estropeada": 0.2, "danado": 0.2, "danada": 0.2, "fallo": 0.15, "falla": 0.15, "averiado": 0.2,
@@ -127,7 +128,7 @@ OBJECT_DETERMINERS = frozenset({
     "vuestro", "vuestra", "que", "menuda", "menudo", "vaya", "una", "un", "otra", "otro", "de", "y",
 })
 SLURS = _ENGLISH_SLURS | frozenset({
-    "sudaca", "sudacas", "maricon", "maricones", "mariconazo", "marica", "maricas", "negrata", "negratas",
+    "sudaca", "sudacas", "maricon", "maricones", "mariconazo", "negrata", "negratas",
     "panchito", "panchitos", "travelo", "travelos", "bollera", "bolleras", "tortillera", "tortilleras",
     "machorra", "machorras",
 })
@@ -261,7 +262,7 @@ _add("pasan pasais pasaron pasasteis pasado derivan derivaron derivado transfier
      _p("transfer", 0.45, r"\b(?:me )?(?:pasan|pasais|pasaron|pasasteis|pasado|derivan|derivaron|derivado|transfieren|transfirieron|transferido|mandan|mandaron|mandado|remiten)(?: \w+){0,2} (?:de un (?:departamento|lado|agente|sitio) a otro|a otro (?:departamento|agente|companero|sitio)|a otra persona|con otro)\b|\botro departamento\b|\bde un (?:lado|departamento|agente|sitio) (?:para|a) otro\b|\bde departamento en departamento\b"))
 
 # Anger and exasperation said in phrases.
-_add("hasta narices gorro coronilla", _p("frustration", 0.55, r"\bhasta (?:las narices|el gorro|la coronilla|los huevos|los cojones|arriba)\b"))
+_add("hasta narices gorro coronilla", _p("frustration", 0.55, r"\bhasta (?:las narices|el gorro|la coronilla|los huevos|los cojones)\b"))
 _add("harto harta hartos cansado cansada", _p("frustration", 0.55, r"\b(?:harto|harta|hartos|cansado|cansada) de\b|\bestoy (?:muy |ya |super |tan )?(?:harto|harta|cansado|cansada)\b"))
 _add("cansando hartando cabreando enfadando enojando", _p("frustration", 0.5, r"\bme (?:estoy|estais|estas) (?:cansando|hartando|cabreando|enfadando|enojando)\b"))
 _add("tomadura pelo broma cachondeo locura colmo", _p("frustration", 0.6, r"\btomadura de pelo\b|\btomando el pelo\b|\b(?:es|sera|esto es) (?:una )?(?:broma|cachondeo|locura)\b|\bel colmo\b"))
@@ -322,6 +323,9 @@ _add("nunca jamas vuelvo", _p("churn", 0.5, r"\b(?:nunca|jamas) (?:mas )?(?:vuel
 _add("perdido cliente", _p("churn", 0.5, r"\b(?:habeis|han|has|acabais de|acaban de) perdido (?:a )?un cliente\b|\bex ?cliente\b"))
 _add("cancelo baja voy cambio", _p("churn", 0.5, r"\b(?:o|si no) (?:me doy de baja|cancelo|me voy|me cambio|lo cancelo todo)\b"))
 
+# Something is down.
+_add("sin", _p("outage", 0.25, r"\bsin (?:luz|internet|conexion|servicio|linea|cobertura|senal|agua|gas|red)\b"))
+
 # The law, consumer bodies and the bank.
 _add("legales legal", _p("legal", 0.6, r"\b(?:acciones|medidas|via) legal(?:es)?\b"))
 _add("juicio tribunales", _p("legal", 0.6, r"\b(?:ir|llevar(?:os|te|le|les|lo)?) a (?:juicio|los tribunales)\b"))
@@ -350,9 +354,12 @@ _add("debeis deben debes", _p("compensation", 0.45, r"\b(?:me|nos) (?:debeis|deb
 _add("danos perjuicios", _p("compensation", 0.5, r"\bdanos y perjuicios\b"))
 
 # Threats of harm: always flagged.
-_add("voy vamos", _p("threat", 0.95, rf"\b{_YOU} (?:voy|vamos) a (?:matar|partir la cara|reventar|romper la cara|pegar|quemar|hacer dano|joder vivo|buscar|encontrar|dar una paliza)\b"),
+# "te voy a buscar el número" and "te voy a pegar el enlace" are help, not threats: those verbs count
+# only when nothing follows them in the sentence, or with what they do to a person.
+_END = r"(?= \||$| y | a la salida| donde| cuando)"
+_add("voy vamos", _p("threat", 0.95, rf"\b{_YOU} (?:voy|vamos) a (?:matar|partir la cara|reventar|romper la cara|quemar|hacer dano|joder vivo|dar una paliza|pegar (?:una paliza|un tiro|una hostia|un punetazo)|(?:buscar|encontrar|pegar){_END})"),
      _p("threat", 0.9, r"\b(?:voy|vamos) (?:a ir )?a por (?:ti|vosotros|usted|ustedes)\b"))
-_add("mato mataria reviento parto busco", _p("threat", 0.9, rf"\b{_YOU} (?:mato|mataria|reviento|parto la cara|busco)\b"))
+_add("mato mataria reviento parto busco", _p("threat", 0.9, rf"\b{_YOU} (?:mato|mataria|reviento|parto la cara|busco{_END})"))
 _add("vives trabajas vivis trabajais oficina oficinas casa", _p("threat", 0.95, r"\bse (?:donde|en que \w+) (?:vives|trabajas|vivis|trabajais|vive|trabaja)\b|\bse donde (?:esta|estan) (?:tu|tus|vuestra|vuestras|su|sus) (?:oficinas?|casa|familia|tiendas?|hijos)\b"))
 _add("quemar quemare quemo volar volare fuego", _p("threat", 0.95, r"\b(?:quemar|quemare|quemo|volar|volare|prender fuego a|pegarle fuego a) (?:la|vuestra|tu|su|esa|esta) (?:oficina|tienda|sede|local|empresa|edificio|casa|nave|almacen)\b"))
 _add("enterar arrepentiras arrepentireis arrepentir", _p("threat", 0.85, r"\b(?:te vas|os vais|se va|se van) a (?:enterar|arrepentir)\b|\b(?:te|os) (?:arrepentiras|arrepentireis)\b"))

@@ -214,3 +214,15 @@ def test_loading_spanish_leaves_english_masked_spellings_alone():
     for text in ("f*ck you", "you f**king idiot", "sh1t service"):
         assert score(text).signals, text
     assert "abusive" in score("f*ck you").flags
+
+
+@pytest.mark.parametrize("text", ["Te voy a buscar el número de pedido.", "Te voy a pegar el enlace aquí abajo.",
+                                  "Os busco la factura y os la mando.", "Estoy hasta arriba de trabajo, perdona la tardanza."])
+def test_everyday_phrases_that_look_like_threats_are_not(text):
+    r = es(text)
+    assert "threat" not in r.flags and r.level == "calm", r
+
+
+@pytest.mark.parametrize("text", ["Te voy a buscar.", "Como no me lo soluciones te voy a buscar a la salida.", "Te voy a pegar una paliza."])
+def test_the_same_verbs_said_to_a_person_are_threats(text):
+    assert "threat" in es(text).flags
