@@ -218,8 +218,9 @@ _add("todavia aun sigo sigue siguen seguimos",
 _add("hace desde llevo llevamos horas dias semanas meses semana mes",
      _p("delay", 0.45, rf"\b(?:desde hace|hace|llevo|llevamos|mas de|casi|ya van|van) (?:ya )?(?:mas de |casi )?{_N} {_UNITS}\b|\b{_N} {_UNITS} (?:ya|esperando|despues|sin)\b|\b(?:hace|desde hace|mas de) (?:una|un) (?:semana|mes)\b|\bsemanas (?:esperando|ya)\b"))
 _add("desde", _p("delay", 0.3, r"\bdesde (?:el )?(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|ayer|anteayer|el mes pasado|la semana pasada|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|el dia \d|\d)"))
-_add("tiempo tarda tardan tardais tanto falta",
-     _p("delay", 0.35, r"\bcuanto (?:mas )?(?:tiempo|tarda|tardan|tardais|falta|queda)\b|\btanto tiempo\b|\b(?:tarda|tardan|tardais|tardando) (?:tanto|demasiado|una eternidad|siglos)\b"))
+_add("cuanto tiempo tarda tardan tardais tanto falta queda",
+     # "¿cuánto tarda un envío?" is a question; "¿cuánto más tengo que esperar?" is waiting stressed.
+     _p("delay", 0.35, r"\bcuanto (?:tiempo )?mas\b|\bcuanto (?:tiempo )?(?:tengo|tenemos|hay|voy a tener) que esperar\b|\bcuanto (?:os |les |te )?(?:va a|vais a|van a) (?:tardar|costar)\b|\bcuanto (?:le |les |os )?(?:falta|queda)\b|\btanto tiempo\b|\b(?:tarda|tardan|tardais|tardando) (?:tanto|demasiado|una eternidad|siglos)\b"))
 _add("otra otros otras", _p("delay", 0.4, r"\botr[ao]s? (?:\d+(?: a \d+)? )?(?:(?:mas|dias habiles|horas) )?(?:semana|mes|dia|dias|semanas|horas|meses)(?: mas| de espera)?\b"))
 _add("espera", _p("delay", 0.4, r"\b(?:en espera|a la espera|esperando en linea)\b(?: \w+){0,2} (?:desde|durante|mas de|hace)\b|\b(?:me|nos) (?:tienen|teneis|tiene) (?:en espera|esperando)\b"))
 _add("noticias novedades rastro", _p("delay", 0.35, r"\b(?:sin|ninguna|ni una|no hay|ni) (?:noticias|novedades|novedad)\b|\bni rastro\b"))
@@ -316,7 +317,7 @@ _add("quiero", _p("frustration", 0.5, r"\bno quiero (?:mas |otra |otro )?(?:disc
 # Leaving.
 _add("cuenta suscripcion contrato linea servicio",
      _p("churn", 0.45, r"(?<!sin )(?<!no )\b(?:cancelar|cancelad|cancela|cerrar|cerrad|eliminar|borrar|dar de baja) (?:mi|la|nuestra|el|mis) (?:cuenta|suscripcion|contrato|linea|servicio|plan)\b"))
-_add("baja", _p("churn", 0.5, r"\b(?:dar|darme|darnos|me doy|me voy a dar|nos damos|pido la|quiero la|tramitad la|tramitar la) (?:de )?baja\b(?! (?:del?|en) (?:el |la |los )?(?:boletin|newsletter|correos|emails|lista|notificaciones|publicidad|sms))"))
+_add("baja", _p("churn", 0.5, r"\b(?:dar|darme|darnos|me doy|me voy a dar|nos damos|pido la|quiero la|tramitad la|tramitar la) (?:de )?baja\b(?! (?:(?:del?|en|el|las?|los) )*(?:boletin|newsletter|correos|emails|lista|notificaciones|publicidad|sms|alertas))"))
 _add("voy vamos cambio cambiamos cambiarme irme marcho",
      _p("churn", 0.5, r"\b(?:me voy|nos vamos|me cambio|nos cambiamos|cambiarme|irme|me marcho|me paso) (?:a|con) (?:la competencia|otra (?:compania|empresa|operadora|tienda|marca)|otro (?:proveedor|banco|operador)|vuestra competencia)\b"))
 _add("nunca jamas vuelvo", _p("churn", 0.5, r"\b(?:nunca|jamas) (?:mas )?(?:vuelvo|volvere|os compro|compro|pido|contrato)\b|\bno (?:os |les |te )?vuelvo a (?:comprar|pedir|contratar)\b"))

@@ -43,6 +43,8 @@ def test_the_issue_examples():
         "¿Se puede cambiar el método de pago sin cancelar la suscripción?",
         "Mi jefe me pide la factura de marzo, ¿me la reenviáis?",
         "Se me cayó el móvil y la pantalla está rota, ¿lo cubre la garantía?",
+        "¿Cuánto tarda normalmente un envío a Barcelona?",
+        "¿Podéis darme de baja las notificaciones por SMS?",
     ],
 )
 def test_polite_spanish_with_trap_words_stays_calm(text):
@@ -57,6 +59,7 @@ def test_polite_spanish_with_trap_words_stays_calm(text):
         ("lo quiero YA", "volume"),
         ("esto es leeeeento", "volume"),
         ("Llevo tres semanas esperando.", "delay"),
+        ("¿Cuánto más tengo que esperar?", "delay"),
         ("Sigo sin respuesta desde el lunes.", "delay"),
         ("Es la tercera vez que escribo.", "repeat_contact"),
         ("Ya os lo he explicado dos veces.", "repeat_contact"),
