@@ -254,8 +254,13 @@ def _harm(t: _Text, word: str, positions: list[int], cues: list[tuple[str, str, 
 def _aimed_at_you(toks: list[str], i: int) -> bool:
     # "eres un idiota", "sois unos inútiles", "inútiles sois", "¿estás sordo?", and a sentence that is
     # only insults ("¡Inútiles!", "idiota de mierda"): Spanish drops the pronoun "you".
-    before = toks[max(0, i - 4) : i]
-    if any(x in es.SECOND_PERSON for x in before if x != "tu") or (i > 0 and toks[i - 1] == "tu" and toks[i] in es.INSULT_NOUNS):
+    # The nearest person before the word decides: "¿te crees que soy tonto?" is about the customer.
+    for x in reversed(toks[max(0, i - 4) : i]):
+        if x in _FIRST_PERSON:
+            return False
+        if x in es.SECOND_PERSON and x != "tu":
+            return True
+    if i > 0 and toks[i - 1] == "tu" and toks[i] in es.INSULT_NOUNS:
         return True
     if i + 1 < len(toks) and toks[i + 1] in es.SECOND_PERSON:
         return True
@@ -267,6 +272,9 @@ def _aimed_at_you(toks: list[str], i: int) -> bool:
         end += 1
     sentence = [x for x in toks[start : end + 1] if x not in ("de", "y", "unos", "unas", "un", "una", "menudo", "menuda", "vaya", "so", "pedazo")]
     return bool(sentence) and all(x in _HARM for x in sentence)
+
+
+_FIRST_PERSON = frozenset({"soy", "somos", "estoy", "estamos", "yo", "nosotros", "nosotras", "parezco"})
 
 
 def _quote(t: _Text, i: int, aimed: bool) -> str:

@@ -196,7 +196,7 @@ def _p(kind: str, weight: float, regex: str) -> Phrase:
 _N = r"(?:\d+|un par de|unos|unas|varios|varias|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|muchos|muchas|tantos|tantas)"
 _UNITS = r"(?:horas|dias|semanas|meses)"
 _INSULTS = (
-    r"(?:inutiles|incompetentes|idiotas|ineptos|ladrones|payasos|imbeciles|mentirosos|estafadores|"
+    r"(?:inutiles|incompetentes|idiotas|ineptos|ladrones|chorizos|payasos|imbeciles|mentirosos|estafadores|"
     r"sinverguenzas|tarados|subnormales|cabrones|gilipollas|cretinos|vagos|mediocres)"
 )
 _YOU = r"(?:te|os|le|les)"
@@ -267,8 +267,8 @@ _add("hasta narices gorro coronilla", _p("frustration", 0.55, r"\bhasta (?:las n
 _add("harto harta hartos cansado cansada", _p("frustration", 0.55, r"\b(?:harto|harta|hartos|cansado|cansada) de\b|\bestoy (?:muy |ya |super |tan )?(?:harto|harta|cansado|cansada)\b"))
 _add("cansando hartando cabreando enfadando enojando", _p("frustration", 0.5, r"\bme (?:estoy|estais|estas) (?:cansando|hartando|cabreando|enfadando|enojando)\b"))
 _add("tomadura pelo broma cachondeo locura colmo", _p("frustration", 0.6, r"\btomadura de pelo\b|\btomando el pelo\b|\b(?:es|sera|esto es) (?:una )?(?:broma|cachondeo|locura)\b|\bel colmo\b"))
-_add("riendo burlando vacilando", _p("frustration", 0.5, r"\b(?:me|nos) (?:estas|estais|esta|estan) (?:riendo|burlando|vacilando)\b|\b(?:os|se) (?:estais|estan) (?:riendo|burlando) de (?:mi|nosotros)\b"))
-_add("perdida perder perdiendo", _p("frustration", 0.45, r"\b(?:una )?perdida de (?:tiempo|dinero)\b|\b(?:perdiendo|perder) (?:el|mi|nuestro) tiempo\b|\bhaceis perder el tiempo\b"))
+_add("riendo burlando vacilando", _p("frustration", 0.6, r"\b(?:me|nos) (?:estas|estais|esta|estan) (?:riendo|burlando|vacilando)\b|\b(?:os|se) (?:estais|estan) (?:riendo|burlando) de (?:mi|nosotros)\b"))
+_add("perdida perder perdiendo", _p("frustration", 0.45, r"\b(?:una )?perdida de (?:tiempo|dinero)\b|\b(?:perdiendo|perder) (?:mas )?(?:el|mi|nuestro) tiempo\b|\bhaceis perder el tiempo\b"))
 _add("serio", _p("frustration", 0.35, r"\ben serio\b(?! \| gracias)"))
 _add("creer", _p("frustration", 0.4, r"\bno (?:me )?(?:lo )?(?:puedo|puede) creer\b"))
 _add("puede", _p("frustration", 0.35, r"\bno puede ser\b"))
@@ -288,7 +288,7 @@ _add("sirve sirven", _p("frustration", 0.45, r"\b(?:para que|de que) (?:me )?(?:
 _add("robot bot maquina contestador", _p("frustration", 0.35, r"\b(?:hablo|estoy hablando|hablando) con (?:un|una) (?:robot|bot|maquina|contestador)\b|\b(?:eres|sois) (?:un |una )?(?:robot|bot|maquina)\b"))
 _add("dificil complicado", _p("frustration", 0.45, r"\btan (?:dificil|complicado) es\b|\bes tan (?:dificil|complicado)\b"))
 _add("importa", _p("frustration", 0.45, r"\ba nadie le importa\b|\bno (?:os|les|te) importa\b|\bme importa (?:un pepino|un bledo|un carajo|una mierda|un comino)\b"))
-_add("nadie", _p("frustration", 0.45, r"\bnadie (?:me |nos )?(?:puede|sabe|es capaz de|quiere) (?:\w+ )?(?:decir|explicar|ayudar|dar|contestar|solucionar|responder)\b|\bnadie se (?:hace cargo|responsabiliza)\b"))
+_add("nadie", _p("frustration", 0.45, r"\bnadie (?:me |nos )?(?:puede|pueda|sabe|sepa|es capaz de|quiere) (?:\w+ )?(?:decir|explicar|ayudar|dar|contestar|solucionar|responder)\b|\bnadie se (?:hace cargo|responsabiliza)\b|\bnadie (?:sabe|sepa) nada\b"))
 _add("alguien", _p("frustration", 0.6, r"\b(?:hay )?alguien (?:\w+ )?(?:competente|capaz)\b"),
      _p("frustration", 0.35, r"\b(?:hay )?alguien (?:ahi|leyendo|mirando|trabajando en esto)\b"))
 _add("peor", _p("frustration", 0.55, r"\b(?:el|la) peor (?:servicio|atencion|empresa|experiencia|soporte|compania|tienda)\b|\bpeor (?:servicio|atencion) (?:del mundo|imposible|que he)\b"))
@@ -300,6 +300,13 @@ _add("supuesto supuesta llamado llamada", _p("frustration", 0.4, r"\b(?:supuest[
 _add("copiar copia automatica enlatada", _p("frustration", 0.35, r"\bcopiar y pegar\b|\bcopia y pega\b|\brespuesta (?:automatica|enlatada)\b"))
 _add("trabajo", _p("frustration", 0.55, r"\b(?:haz|haced|haga|hagan) (?:tu|vuestro|su|el) (?:puto |maldito |jodido |pinche )?trabajo\b"))
 _add("madre", _p("frustration", 0.3, r"\bmadre mia\b"))
+_add("derecho", _p("frustration", 0.5, r"\bno hay derecho\b"))
+_add("teneis tienes tienen", _p("frustration", 0.6, r"\bme (?:teneis|tienes|tienen) (?:muy |ya )?(?:hart[oa]|hasta (?:las narices|el gorro|la coronilla|los huevos))\b"))
+_add("colgado colgar colgais", _p("frustration", 0.45, r"\bme (?:habeis|has|han|ha) colgado\b|\bno me (?:vuelvas|volvais|vuelvan) a colgar\b|\bme colgais\b"))
+_add("culpa", _p("frustration", 0.4, r"\bpor (?:vuestra|tu|su) culpa\b|\b(?:es|fue) (?:culpa )?vuestra culpa\b"))
+_add("reclamacion queja", _p("frustration", 0.45, r"\b(?:poner|pondre|presentar|presentare|voy a poner|os pongo) (?:una )?(?:reclamacion|queja)(?: formal)?\b"))
+_add("asco", _p("frustration", 0.5, r"\b(?:que|vaya|menudo|da|dais) asco\b"))
+_add("flipando alucinando", _p("frustration", 0.45, r"\b(?:flipando|alucinando) con (?:vosotros|ustedes|esto|este|esta|vuestr\w+)\b"))
 _add("tela narices huevos", _p("frustration", 0.55, r"\bvaya tela\b|\bmanda (?:narices|huevos|cojones)\b"))
 # Sarcasm: thanks and praise that mean the opposite.
 _add("nada", _p("frustration", 0.7, r"\bgracias por (?:nada|tan poco)\b"))
@@ -379,7 +386,7 @@ _add("den jodan follen", _p("abuse", 0.85, r"\bque (?:te|os|le|les) (?:den|jodan
 _add("madre", _p("abuse", 0.9, r"\b(?:chinga|chingue|chingen) (?:tu|su) madre\b|\b(?:tu|su|vuestra) puta madre\b|\bme cago en (?:tu|vuestra|su|la) (?:madre|familia|puta madre|muertos)\b"))
 _add("muertos pario parieron", _p("abuse", 0.9, r"\bme cago en (?:tus|vuestros|sus) muertos\b|\bla (?:puta )?madre que (?:te|os) (?:pario|parieron)\b"))
 _add("hijo hijos hija", _p("abuse", 0.9, r"\bhij[oa]s? de (?:puta|perra|la gran puta)\b"))
-_add("eres sois", _p("abuse", 0.85, r"\b(?:eres|sois|es usted|son ustedes) (?:una |un |unos |unas )?(?:mierda|mierdas|basura|escoria|puta|putas|verguenza|retrasad[oa]s?)\b"))
+_add("eres sois usted ustedes", _p("abuse", 0.85, r"\b(?:eres|sois|es usted|son ustedes) (?:una |un |unos |unas )?(?:mierda|mierdas|basura|escoria|puta|putas|verguenza|retrasad[oa]s?|chorizos?)\b"))
 _add("callate callaos cierra", _p("abuse", 0.75, r"\b(?:callate|callaos|callese|cierra la boca|cierra el pico)\b"))
 _add("toques toqueis", _p("abuse", 0.75, r"\bno me (?:toques|toqueis|toque) (?:los|las) (?:cojones|huevos|narices|pelotas)\b"))
 _add("panda pandilla banda atajo hatajo monton manada", _p("abuse", 0.75, rf"\b(?:panda|pandilla|banda|atajo|hatajo|monton|manada) de {_INSULTS}\b"))

@@ -229,3 +229,19 @@ def test_everyday_phrases_that_look_like_threats_are_not(text):
 @pytest.mark.parametrize("text", ["Te voy a buscar.", "Como no me lo soluciones te voy a buscar a la salida.", "Te voy a pegar una paliza."])
 def test_the_same_verbs_said_to_a_person_are_threats(text):
     assert "threat" in es(text).flags
+
+
+def test_an_insult_about_the_customer_themself_is_not_abuse_of_the_agent():
+    assert "abuse" not in kinds("¿Te crees que soy tonto?")
+    assert "abuse" in kinds("¿Eres tonto?")
+
+
+@pytest.mark.parametrize("text", ["No hay derecho a que me tratéis así.", "Me tenéis harto.", "No me vuelvas a colgar el teléfono.",
+                                  "Os voy a poner una reclamación.", "Qué asco de atención al cliente.", "No me hagas perder más el tiempo.",
+                                  "Es increíble que nadie sepa nada.", "Estoy flipando con vosotros.", "Por vuestra culpa no puedo trabajar."])
+def test_everyday_spanish_complaints_are_noticed(text):
+    assert "frustration" in kinds(text) and es(text).level != "calm"
+
+
+def test_slang_insults_aimed_at_the_agent():
+    assert "abuse" in kinds("Sois unos chorizos.") and "abuse" not in kinds("He pedido chorizo y jamón.")
