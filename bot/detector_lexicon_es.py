@@ -92,7 +92,7 @@ PROFANITY = {
     "puta": 0.45, "puto": 0.45, "putas": 0.45, "putos": 0.45, "cono": 0.4, "carajo": 0.45,
     "cojones": 0.45, "hostia": 0.35, "hostias": 0.35, "ostia": 0.35, "leches": 0.2, "diablos": 0.2,
     "demonios": 0.2, "chingada": 0.5, "chingado": 0.5, "pinche": 0.4, "maldito": 0.35, "maldita": 0.35,
-    "malditos": 0.35, "malditas": 0.35, "cagada": 0.4, "cago": 0.45, "wtf": 0.45, "verga": 0.45,
+    "malditos": 0.35, "malditas": 0.35, "mames": 0.3, "cagada": 0.4, "cago": 0.45, "wtf": 0.45, "verga": 0.45,
 }
 # Words that name a person as contemptible: abuse when aimed at someone.
 INSULT_NOUNS = {
@@ -195,10 +195,11 @@ def _p(kind: str, weight: float, regex: str) -> Phrase:
 
 _N = r"(?:\d+|un par de|unos|unas|varios|varias|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|muchos|muchas|tantos|tantas)"
 _UNITS = r"(?:horas|dias|semanas|meses)"
-_INSULTS = (
-    r"(?:inutiles|incompetentes|idiotas|ineptos|ladrones|chorizos|payasos|imbeciles|mentirosos|estafadores|"
-    r"sinverguenzas|tarados|subnormales|cabrones|gilipollas|cretinos|vagos|mediocres)"
+_INSULT_WORDS = (
+    r"inutiles|incompetentes|idiotas|ineptos|ladrones|chorizos|payasos|imbeciles|mentirosos|estafadores|"
+    r"sinverguenzas|tarados|subnormales|cabrones|gilipollas|cretinos|vagos|mediocres"
 )
+_INSULTS = rf"(?:{_INSULT_WORDS})"
 _YOU = r"(?:te|os|le|les)"
 
 # anchor token -> phrases searched for in the folded text when that token is present.
@@ -227,6 +228,7 @@ _add("noticias novedades rastro", _p("delay", 0.35, r"\b(?:sin|ninguna|ni una|no
 _add("tenia tenian deberia deberian supuestamente", _p("delay", 0.4, r"\b(?:tenia|tenian|deberia|deberian|deberia haber|supuestamente) (?:que )?(?:haber )?(?:llegado|llegar|estar|haberse|resuelto|solucionado|enviado|devuelto)\b"))
 _add("cuanto antes posible inmediato inmediatamente", _p("delay", 0.3, r"\b(?:cuanto antes|lo antes posible|de inmediato|inmediatamente)\b"))
 _add("nada", _p("delay", 0.35, r"\bnada (?:todavia|aun|de nada|por ahora)\b|\by nada\b"))
+_add("paso pasaron pasado", _p("delay", 0.4, rf"\bya (?:paso|pasaron|han pasado|ha pasado) (?:mas de )?(?:una|un|{_N}) (?:semana|mes|dia|semanas|meses|dias|horas)\b"))
 _add("toda todo", _p("delay", 0.35, r"\b(?:toda la (?:manana|tarde|noche|semana)|todo el (?:dia|mes|fin de semana))\b"))
 
 # Coming back: repeat contact, broken promises, the same trouble again.
@@ -238,7 +240,7 @@ _add("veces", _p("repeat_contact", 0.5, rf"\bcuantas veces\b|{_CHARGED}\b(?:\d+|
      _p("billing", 0.3, r"\b(?:cobrado|cobrais|cobraron|cobrasteis|cargado|facturado|cobrando) (?:\w+ ){0,2}?(?:dos|tres|\d+) veces\b"))
 _add("doble duplicado", _p("billing", 0.3, r"\b(?:cargo|cobro|pago) (?:doble|duplicado)\b|\bdoble (?:cargo|cobro)\b"))
 _add("otra nuevo", _p("repeat_contact", 0.35,
-     r"\b(?:falla\w*|fallado|cobra\w*|caid[oa]|cae|roto|rota|pasa|pasando|pasado|escribiendo|llamando|explicando|preguntando|pidiendo|igual|bloquea\w*|aparece)(?: \w+){0,2} (?:otra vez|de nuevo)\b|^(?:otra vez|de nuevo)\b|\botra vez (?:lo mismo|igual|el mismo|la misma)\b"))
+     r"\b(?:falla\w*|fallado|cobra\w*|caid[oa]|cae|roto|rota|pasa|pasando|pasado|escribiendo|llamando|explicando|preguntando|pidiendo|igual|bloquea\w*|aparece)(?: \w+){0,2} (?:otra vez|de nuevo)\b|^(?:otra vez|de nuevo)\b|\botra vez (?:lo mismo|igual|el mismo|la misma|cobrad\w*|caid\w|roto|rota|fallando|sin)\b"))
 _add("ya", _p("repeat_contact", 0.45,
      r"\bya (?:(?:os|te|les|se|lo|la|me) ){0,2}(?:(?:he|habia|hemos) )?(?:dicho|dije|explicado|explique|enviado|envie|mandado|mande|llamado|llame|escrito|escribi|preguntado|pregunte|probado|probe|intentado|intente|hecho|hice|dado|di|reiniciado|reinicie|contestado|adjuntado|adjunte)\b"))
 _add("nadie nunca", _p("repeat_contact", 0.5, r"\b(?:nadie|nunca) (?:me |nos )?(?:contesta|contestan|contesto|responde|responden|respondio|llamo|llama|llaman|devolvio|vino|aparecio|escribio|dijo nada|ha llamado|ha contestado|ha respondido|se ha puesto)\b"))
@@ -265,6 +267,7 @@ _add("pasan pasais pasaron pasasteis pasado derivan derivaron derivado transfier
 # Anger and exasperation said in phrases.
 _add("hasta narices gorro coronilla", _p("frustration", 0.55, r"\bhasta (?:las narices|el gorro|la coronilla|los huevos|los cojones)\b"))
 _add("harto harta hartos cansado cansada", _p("frustration", 0.55, r"\b(?:harto|harta|hartos|cansado|cansada) de\b|\bestoy (?:muy |ya |super |tan )?(?:harto|harta|cansado|cansada)\b"))
+_add("canse cansado cansada", _p("frustration", 0.55, r"\b(?:ya )?me (?:he )?(?:canse|cansado) de\b"))
 _add("cansando hartando cabreando enfadando enojando", _p("frustration", 0.5, r"\bme (?:estoy|estais|estas) (?:cansando|hartando|cabreando|enfadando|enojando)\b"))
 _add("tomadura pelo broma cachondeo locura colmo", _p("frustration", 0.6, r"\btomadura de pelo\b|\btomando el pelo\b|\b(?:es|sera|esto es) (?:una )?(?:broma|cachondeo|locura)\b|\bel colmo\b"))
 _add("riendo burlando vacilando", _p("frustration", 0.6, r"\b(?:me|nos) (?:estas|estais|esta|estan) (?:riendo|burlando|vacilando)\b|\b(?:os|se) (?:estais|estan) (?:riendo|burlando) de (?:mi|nosotros)\b"))
@@ -390,6 +393,8 @@ _add("eres sois usted ustedes", _p("abuse", 0.85, r"\b(?:eres|sois|es usted|son 
 _add("callate callaos cierra", _p("abuse", 0.75, r"\b(?:callate|callaos|callese|cierra la boca|cierra el pico)\b"))
 _add("toques toqueis", _p("abuse", 0.75, r"\bno me (?:toques|toqueis|toque) (?:los|las) (?:cojones|huevos|narices|pelotas)\b"))
 _add("panda pandilla banda atajo hatajo monton manada", _p("abuse", 0.75, rf"\b(?:panda|pandilla|banda|atajo|hatajo|monton|manada) de {_INSULTS}\b"))
+# Latin American "(ustedes) son unos ineptos", "están bien pendejos": the subject "you" is dropped.
+_add("son estan", _p("abuse", 0.6, rf"(?:^|\| )(?:\w+ )?(?:que )?(?:son|estan) (?:(?:unos|unas|bien|muy|todos|todas|un) )*(?:{_INSULT_WORDS}|pendejos|pendejas|tontos|estupidos)\b"))
 _add("mental mentales", _p("abuse", 0.85, r"\bretrasad[oa]s? mental(?:es)?\b"))
 _add("culo quepa", _p("abuse", 0.85, r"\b(?:metete|metaselo|meteos|meteoslo|metetelo|metedlo)(?: \w+){0,3} por (?:el culo|donde te quepa|donde os quepa)\b"))
 

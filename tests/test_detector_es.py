@@ -245,3 +245,17 @@ def test_everyday_spanish_complaints_are_noticed(text):
 
 def test_slang_insults_aimed_at_the_agent():
     assert "abuse" in kinds("Sois unos chorizos.") and "abuse" not in kinds("He pedido chorizo y jamón.")
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Ustedes son unos inútiles.", "abuse"), ("Están bien pendejos.", "abuse"), ("Neta que son unos ineptos.", "abuse"),
+    ("Quiero hablar con su gerente.", "authority"), ("Ya les dije tres veces.", "repeat_contact"), ("Voy a ir a PROFECO.", "legal"),
+    ("Ya me cansé de esperar.", "frustration"), ("No mames, otra vez cobrado.", "repeat_contact"), ("Ya pasó una semana.", "delay"),
+])
+def test_latin_american_usage(text, kind):
+    assert kind in kinds(text), es(text)
+
+
+def test_a_dropped_you_needs_the_insult_at_the_start_of_the_sentence():
+    assert "abuse" not in kinds("Mis hijos son unos tontos, ya lo arreglaron.")
+    assert "abuse" not in kinds("Los paquetes están rotos.")
