@@ -78,12 +78,16 @@ class _Text:
                 shown.append("|")
                 continue
             raw = low[m.start() : m.end()]
-            if tok not in _KNOWN and _NEEDS_FIX_RE.search(tok):
-                if tok not in fixed:
-                    if _ELONG3_RE.search(tok) and not tok.isdigit():
-                        stretched.append(raw)
-                    fixed[tok] = _fix(tok)
-                tok = fixed[tok]
+            if tok not in _KNOWN:
+                repaired = fixed.get(tok)
+                if repaired is None:
+                    repaired = tok
+                    if _NEEDS_FIX_RE.search(tok):
+                        if _ELONG3_RE.search(tok) and not tok.isdigit():
+                            stretched.append(raw)
+                        repaired = _fix(tok)
+                    fixed[tok] = repaired
+                tok = repaired
             toks.append(tok)
             shown.append(raw)
         self.toks, self.shown, self.stretched = toks, shown, stretched
