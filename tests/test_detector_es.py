@@ -259,3 +259,21 @@ def test_latin_american_usage(text, kind):
 def test_a_dropped_you_needs_the_insult_at_the_start_of_the_sentence():
     assert "abuse" not in kinds("Mis hijos son unos tontos, ya lo arreglaron.")
     assert "abuse" not in kinds("Los paquetes están rotos.")
+
+
+_WORDS = ["eres", "un", "inútil", "idiota", "sigo", "esperando", "mi", "pedido", "no", "es", "aceptable", "quiero", "hablar",
+          "con", "su", "supervisor", "gracias", "por", "favor", "¡", "!", "¿", "?", ",", "ya", "tercera", "vez", "mañana",
+          "abogado", "mierda", "de", "app", "días", "llevo", "tres", "vete", "a", "la", "baja", "me", "doy"]
+_PLAIN = str.maketrans("áéíóúñÁÉÍÓÚÑ", "aeiounAEIOUN")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25), st.booleans())
+def test_typing_without_accents_or_in_capitals_reads_the_same(words, shout):
+    text = " ".join(words)
+    plain = text.translate(_PLAIN)
+    a, b = es(text), es(plain)
+    assert (a.tension, a.level, a.abuse, a.flags, [s.kind for s in a.signals]) == (b.tension, b.level, b.abuse, b.flags, [s.kind for s in b.signals])
+    if shout:
+        loud = es(text.upper())
+        assert loud.tension >= a.tension and {s.kind for s in a.signals} <= loud.triggers
