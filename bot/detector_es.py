@@ -171,12 +171,34 @@ def read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple |
     if not isinstance(text, str):
         raise TypeError("text must be a str")
     parsed = analysed[3] if analysed is not None else _Text(text)
+    if _written_in_english(parsed.toks):
+        # A Spanish workspace still gets English customers; their words go to the English reader.
+        return d._read(text, extra)
     cues: list[tuple[str, str, float]] = list(extra)
     object_swearing = _find_cues(parsed, cues)
     _find_volume(text, parsed.stretched, cues)
     if "$" in text or "€" in text or "£" in text or "euro" in text or "peso" in text or "dolar" in text:
         _find_money(text.lower(), cues)
     return _settle(cues, not es.POLITE.isdisjoint(parsed.uniq), object_swearing)
+
+
+# Words of one language that are never words of the other: a message is English when it has at least
+# two English ones and more than twice as many as Spanish ones ("el tracking no se mueve" stays Spanish).
+_ENGLISH_ONLY = frozenset(
+    "the you your you're youre is are was were i i'm im i've and this that it it's my of to for with have "
+    "not what why where when how please thanks thank can can't will be been do don't does at on an or "
+    "just still get got they them we our".split()
+)
+_SPANISH_ONLY = frozenset(
+    "el la los las de del que y es mi mis por para con una un eres sois esto este esta lo se al pero muy ya "
+    "hola gracias porque donde cuando como estoy tengo pedido os habeis nada todavia".split()
+)
+
+
+def _written_in_english(toks: list[str]) -> bool:
+    words = set(toks)
+    english = len(words & _ENGLISH_ONLY)
+    return english >= 2 and english > 2 * len(words & _SPANISH_ONLY)
 
 
 def _find_cues(t: _Text, cues: list[tuple[str, str, float]]) -> bool:

@@ -277,3 +277,11 @@ def test_typing_without_accents_or_in_capitals_reads_the_same(words, shout):
     if shout:
         loud = es(text.upper())
         assert loud.tension >= a.tension and {s.kind for s in a.signals} <= loud.triggers
+
+
+def test_an_english_customer_in_a_spanish_workspace_is_read_with_the_english_cues():
+    for text in ("you are a useless idiot", "I want to speak to your manager", "Where is my order? I have been waiting for weeks"):
+        assert es(text) == score(text), text
+    # Spanish with a borrowed English word stays Spanish.
+    assert "delay" in kinds("el tracking no se mueve desde el lunes")
+    assert "abuse" in kinds("this is a joke, sois unos inútiles")
