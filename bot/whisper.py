@@ -77,12 +77,13 @@ class Settings:
     supervisor_channel: str | None = None
     quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
     unattended_grace: float = 180.0  # how long a tense thread may wait for an agent before supervisors hear; 0 = at once
+    language: str = "en"  # DEESCALATE_LANGUAGE: which cues the detector reads customers with
 
     @classmethod
     def from_config(cls, config: Any) -> "Settings":
         return cls(
             cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
-            unattended_grace=config.unattended_minutes * 60,
+            unattended_grace=config.unattended_minutes * 60, language=config.language,
         )
 
 
@@ -239,7 +240,7 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     before_level, before_flags = case.level, frozenset(case.flags)
     msg = _join_split_number(case, msg)
     case.prev_tension, case.prev_level, case.last_customer_ts = case.tension, case.level, msg.ts
-    reading, case.tension = observe(case.tension, msg.text)
+    reading, case.tension = observe(case.tension, msg.text, language=settings.language)
     case.last_customer_at = msg.at
     case.lines = (case.lines + [Line(msg.ts, clip(msg.text), reading.level, msg.at)])[-MAX_LINES:]
     _absorb(case, reading, msg.at, tally)
@@ -272,7 +273,7 @@ def _customer_edit(
         return
     # The latest message: re-score it from the state before it, so the edit replaces rather than adds.
     before_level, before_flags = case.prev_level, frozenset(case.flags)
-    reading, case.tension = observe(case.prev_tension, msg.text)
+    reading, case.tension = observe(case.prev_tension, msg.text, language=settings.language)
     case.lines = [replace(ln, text=clip(msg.text), level=reading.level) if ln.ts == msg.ts else ln for ln in case.lines]
     _absorb(case, reading, msg.at, tally)
     abusive = _abusive(reading)
@@ -340,7 +341,7 @@ def _react(
         return
     if case.whisper_count >= settings.cap:
         return
-    ladder = _Ladder.of(case, ts, book) if abusive else None
+    ladder = _Ladder.of(case, ts, book, settings.language) if abusive else None
     cooling = case.last_whisper_at is not None and now - case.last_whisper_at < settings.cooldown
     escalates = level_index(reading.level) > level_index(case.whispered_level) or bool(new_flags)
     if ladder is not None:
@@ -394,9 +395,9 @@ class _Ladder:
     handoff_due: bool  # abuse is sustained and no whisper has offered a supervisor yet
 
     @classmethod
-    def of(cls, case: Case, ts: str | None, book: Any) -> "_Ladder":
+    def of(cls, case: Case, ts: str | None, book: Any, language: str = "en") -> "_Ladder":
         step = _ladder_step(case)
-        count = _abusive_messages(case, ts)
+        count = _abusive_messages(case, ts, language)
         offered_handoff = any(w.get("handoff") for w in case.whispers)
         return cls(
             step=step,
@@ -412,7 +413,7 @@ class _Ladder:
         return self.step == 3 or self.abusive >= SUSTAINED_ABUSE
 
 
-def _abusive_messages(case: Case, ts: str | None) -> int:
+def _abusive_messages(case: Case, ts: str | None, language: str = "en") -> int:
     """Abusive customer messages among the kept recent ones; the one at `ts` was just read as abusive.
 
     Re-reads the others (at most MAX_LINES, and only when abuse is in play): the record keeps their
@@ -420,7 +421,7 @@ def _abusive_messages(case: Case, ts: str | None) -> int:
     """
     from bot.detector import score
 
-    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text)))
+    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text, language=language)))
 
 
 def _ladder_step(case: Case) -> int:
@@ -530,7 +531,7 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         # Someone picked up a thread that was already souring: early words for where it stands now.
         reading = _current_reading(case)
         if reading is not None:
-            ladder = _Ladder.of(case, None, book) if case.abuse_seen else None
+            ladder = _Ladder.of(case, None, book, settings.language) if case.abuse_seen else None
             done = frozenset({_PHRASE_KIND[step.kind]}) if step is not None and step.kind in _PHRASE_KIND else frozenset()
             _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions, skip=done)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import re
 import sys
 from collections.abc import Sequence
 
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
     serve.add_argument("--check", action="store_true", help="validate configuration and phrasebook, print them (secrets masked), exit")
 
-    sub.add_parser("score", help="score JSONL messages from stdin, one JSON reading per line on stdout")
+    score = sub.add_parser("score", help="score JSONL messages from stdin, one JSON reading per line on stdout")
+    score.add_argument("--language", type=_language_code, help="language of the messages: en or es "
+                       "(default: DEESCALATE_LANGUAGE, else en; other codes are read with the English cues)")
 
     book = sub.add_parser("phrasebook", help="phrasebook tools")
     book_sub = book.add_subparsers(dest="book_command", required=True, metavar="ACTION")
@@ -71,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "score":
         from bot.score_stream import run
 
-        return run(sys.stdin, sys.stdout)
+        language = args.language
+        if language is None:
+            try:
+                language = load_config(mode="offline").language
+            except ConfigError as exc:
+                return _fail(f"configuration error: {exc}")
+        return run(sys.stdin, sys.stdout, language)
     if args.command == "phrasebook":
         from phrasebook import main_check
 
@@ -99,6 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_report(since=args.since, fmt=args.format)
     return 2
+
+
+def _language_code(text: str) -> str:
+    code = text.strip().lower()
+    if not re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", code):
+        raise argparse.ArgumentTypeError(f"must be a language code like en or es, got {text!r}")
+    return code
 
 
 def _fail(message: str) -> int:

@@ -64,7 +64,8 @@ def check_answer(runtime: Any, draft: str) -> dict[str, Any]:
     from bot.detector import score
     from phrasebook import coach, rewrite
 
-    return cmd.check_message(draft, coach(runtime.book, draft), rewrite(runtime.book, draft), score(draft))
+    reading = score(draft, language=runtime.config.language)
+    return cmd.check_message(draft, coach(runtime.book, draft), rewrite(runtime.book, draft), reading)
 
 
 async def _answer_later(runtime: Any, request: cmd.Request, user: str, response_url: str) -> None:
