@@ -16,7 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
-    serve.add_argument("--check", action="store_true", help="validate configuration and phrasebook, print them (secrets masked), exit")
+    serve.add_argument("--check", action="store_true", help="check configuration, phrasebook, Redis and the Slack token (auth.test); print a table (secrets masked); exit 0 or 2")
 
     sub.add_parser("score", help="score JSONL messages from stdin, one JSON reading per line on stdout")
 
@@ -86,12 +86,12 @@ def _serve(*, check_only: bool) -> int:
 
     logs.configure(config.log_level)
     if check_only:
-        for name, value in config.redacted().items():
-            print(f"{name} = {value}")
-        print(f"phrasebook: {book.language}, OK")
-        return 0
+        from handlers import preflight
+
+        return preflight.run(config, book, sys.stdout)
     from handlers.app import build_runtime
     from handlers.server import serve_forever
+    from handlers.slack_auth import SlackAuthRejected
 
     runtime = build_runtime(config, book=book)
     _tune_collector()
@@ -99,6 +99,8 @@ def _serve(*, check_only: bool) -> int:
         asyncio.run(serve_forever(runtime))
     except KeyboardInterrupt:
         pass
+    except SlackAuthRejected as exc:
+        return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
     return 0
