@@ -51,6 +51,17 @@ class People:
 
 
 @dataclass(frozen=True)
+class CustomerBot:
+    """A helpdesk bot or app whose posts are a customer speaking (DEESCALATE_CUSTOMER_BOTS)."""
+
+    id: str  # bot id (B…) or app id (A…)
+    pattern: re.Pattern[str] | None = None  # finds the customer's name: (?P<name>…); posts it misses are not the customer
+
+    def __str__(self) -> str:
+        return self.id if self.pattern is None else f"{self.id}:{self.pattern.pattern}"
+
+
+@dataclass(frozen=True)
 class Config:
     bot_token: str = ""
     signing_secret: str = ""
@@ -77,6 +88,9 @@ class Config:
     retention_days: float = 90.0
     timer_poll_seconds: float = 5.0
     log_level: str = "INFO"
+    # -- operations and helpdesk bots (issue 14) --
+    customer_bots: tuple[CustomerBot, ...] = ()
+    log_format: str = "text"  # "text" | "json"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -94,6 +108,8 @@ class Config:
                 value = f"{str(value)[:5]}…(set)" if name != "signing_secret" and len(str(value)) > 12 else "(set)"
             elif name == "redis_url" and value:
                 value = _mask_url_password(str(value))
+            elif name == "customer_bots":
+                value = tuple(str(bot) for bot in value)
             shown[name] = value
         return shown
 
@@ -191,6 +207,43 @@ def _url(env: Mapping[str, str], name: str, default: str | None, schemes: tuple[
     return raw
 
 
+_BOT_ID = re.compile(r"\s*([AB][A-Z0-9]+)\s*(?::(.*))?", re.DOTALL)
+
+
+def _customer_bots(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]:
+    """`B123, A456:^\\*(?P<name>[^*]+)\\*:` — ids, each optionally with a pattern after a colon.
+
+    Entries are separated by commas; a comma not followed by another id belongs to the pattern before it.
+    """
+    raw = _text(env, name)
+    if raw is None:
+        return ()
+    entries: list[list[str | None]] = []
+    for part in raw.split(","):
+        found = _BOT_ID.fullmatch(part)
+        if found:
+            entries.append([found.group(1), found.group(2)])
+        elif entries and entries[-1][1] is not None:
+            entries[-1][1] = f"{entries[-1][1]},{part}"  # a comma inside the previous pattern
+        elif part.strip():
+            raise ConfigError(name, f"{part.strip()!r} is not a bot id (B…) or app id (A…); write ID or ID:PATTERN, comma-separated")
+    bots: dict[str, CustomerBot] = {}
+    for bot_id, source in entries:
+        assert bot_id is not None
+        pattern = None
+        if source is not None and source.strip():
+            try:
+                pattern = re.compile(source.strip())
+            except re.error as exc:
+                raise ConfigError(name, f"the pattern for {bot_id} is not a valid regular expression ({exc}): {source.strip()!r}") from None
+            if "name" not in pattern.groupindex:
+                raise ConfigError(name, f"the pattern for {bot_id} needs a (?P<name>…) group that captures the customer's name")
+        if bot_id in bots:
+            raise ConfigError(name, f"{bot_id} is listed twice")
+        bots[bot_id] = CustomerBot(bot_id, pattern)
+    return tuple(bots.values())
+
+
 def from_env(env: Mapping[str, str], *, mode: str = "serve") -> Config:
     """Build the Config from a mapping of variables. `mode` is "serve" (Slack needed) or "offline"."""
     bot_token = _text(env, "SLACK_BOT_TOKEN") or ""
@@ -264,7 +317,17 @@ def from_env(env: Mapping[str, str], *, mode: str = "serve") -> Config:
         retention_days=_number(env, "DEESCALATE_RETENTION_DAYS", 90.0, low=1, high=3650),
         timer_poll_seconds=_number(env, "DEESCALATE_TIMER_POLL_SECONDS", 5.0, low=0.01, high=600),
         log_level=log_level,
+        # -- operations and helpdesk bots (issue 14) --
+        customer_bots=_customer_bots(env, "DEESCALATE_CUSTOMER_BOTS"),
+        log_format=_choice(env, "DEESCALATE_LOG_FORMAT", "text", ("text", "json")),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_text(env, name) or default).lower()
+    if value not in choices:
+        raise ConfigError(name, f"must be {' or '.join(choices)}, got {value!r}")
+    return value
 
 
 def load_config(*, mode: str = "serve", env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None) -> Config:
