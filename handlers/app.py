@@ -18,6 +18,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.config import Config
 from bot.store import Store, StoreUnavailable
+from handlers import logs
 from handlers.gateway import SlackGateway, make_client
 from handlers.metrics import Metrics
 from handlers.slack_auth import SlackAuth, keep_checking
@@ -241,6 +242,7 @@ class _CountAndDedupe(AsyncMiddleware):
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
         runtime, body = self.runtime, req.body
+        logs.bind(body)  # team, channel and event id on every log line this request causes
         kind = _kind(body)
         runtime.metrics.events.labels(kind=kind).inc()
         event = body.get("event") if body.get("type") == "event_callback" else None

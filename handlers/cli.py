@@ -84,7 +84,7 @@ def _serve(*, check_only: bool) -> int:
         return _fail(f"invalid phrasebook (DEESCALATE_PHRASEBOOK):\n{problems}")
     from handlers import logs
 
-    logs.configure(config.log_level)
+    logs.configure(config.log_level, config.log_format)
     if check_only:
         from handlers import preflight
 
