@@ -242,7 +242,9 @@ class _CountAndDedupe(AsyncMiddleware):
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
         runtime, body = self.runtime, req.body
-        logs.bind(body)  # team, channel and event id on every log line this request causes
+        # Team, channel and event id on every log line this request causes (its listener's work
+        # included: Bolt runs listeners after the middleware chain, in this task's context).
+        logs.bind(body)
         kind = _kind(body)
         runtime.metrics.events.labels(kind=kind).inc()
         event = body.get("event") if body.get("type") == "event_callback" else None

@@ -14,6 +14,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from handlers import logs
 from handlers.app import ACK_WAIT_SECONDS, WORK_STARTED, Runtime, check_slack
 from handlers.slack_auth import SlackAuthRejected
 
@@ -56,6 +57,7 @@ async def _slack_events(request: web.Request) -> web.Response:
         return _refuse(401, "missing or malformed Slack signature headers")
     started = asyncio.get_running_loop().create_future()
     token = WORK_STARTED.set(started)  # the listener's task inherits it (see Runtime.spawn_for_ack)
+    fields = logs.REQUEST.set(None)  # set by the app's middleware; not carried to the connection's next request
     try:
         bolt_request = await _bolt_request(request, body)
         response = await runtime.app.async_dispatch(bolt_request)
@@ -65,6 +67,7 @@ async def _slack_events(request: web.Request) -> web.Response:
         return _refuse(400, "malformed request")
     finally:
         WORK_STARTED.reset(token)
+        logs.REQUEST.reset(fields)
     if response.status == 200 and bolt_request.context.get("work_follows"):
         await _until_done(started, ACK_WAIT_SECONDS)
     started.cancel()

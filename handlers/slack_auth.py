@@ -14,6 +14,7 @@ them (the workspace and the bot user named in the event's `authorizations`).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +113,7 @@ class SlackAuth(AsyncAuthorize):
 async def keep_checking(runtime: Any) -> None:
     """Background loop while Slack was unreachable at start-up: ask again until it answers."""
     auth: SlackAuth = runtime.auth
-    for attempt in range(1_000_000):
+    for attempt in itertools.count():
         if auth.identity is not None or auth.failure is not None:
             return
         await asyncio.sleep(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
