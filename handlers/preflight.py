@@ -26,8 +26,7 @@ class Check:
 def run(config: Config, book: Any, out: TextIO) -> int:
     """Run the checks, print them (secrets masked), and return the exit code."""
     checks = [
-        Check("configuration", True, f"{'Socket Mode' if config.socket_mode else 'HTTP on ' + config.host + ':' + str(config.port)}; "
-              f"handoffs to {config.supervisor_channel}"),
+        Check("configuration", True, _summary(config)),
         Check("phrasebook", True, f"{book.language}, {len(book)} phrases" + (f" (+ {config.phrasebook})" if config.phrasebook else "")),
         *asyncio.run(_live_checks(config)),
     ]
@@ -48,6 +47,15 @@ def run(config: Config, book: Any, out: TextIO) -> int:
     failed = [c.name for c in checks if not c.ok]
     console.print(f"[red]not ready: {', '.join(failed)}[/]" if failed else "[green]ready to serve[/]")
     return 2 if failed else 0
+
+
+def _summary(config: Config) -> str:
+    parts = ["Socket Mode" if config.socket_mode else f"HTTP on {config.host}:{config.port}", f"handoffs to {config.supervisor_channel}"]
+    if config.customer_bots:
+        parts.append(f"{len(config.customer_bots)} helpdesk bot(s) speak for customers")
+    if config.log_format != "text":
+        parts.append(f"{config.log_format} logs")
+    return "; ".join(parts)
 
 
 async def _live_checks(config: Config) -> list[Check]:
