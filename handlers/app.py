@@ -139,7 +139,7 @@ def _is_store_error() -> bool:
 
 
 def build_runtime(config: Config, *, store: Store | None = None, book: Any = None) -> Runtime:
-    """Create the app and register every surface; nothing talks to Slack until a request arrives."""
+    """Create the app and register every surface; nothing talks to Slack yet (start-up's auth.test is check_slack)."""
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     logging.getLogger("slack_bolt.AsyncApp").addFilter(_QUIET_BOLT)
     metrics = Metrics()

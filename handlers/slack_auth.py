@@ -7,8 +7,8 @@ cached answer (its documented `authorize` hook), so no acknowledgement ever wait
 
 Start-up: a token Slack rejects stops the bot (exit 2, one line naming SLACK_BOT_TOKEN); a Slack
 that cannot be reached does not — the bot starts, reports not-ready on /readyz, and asks again in
-the background until Slack answers. Meanwhile requests are authorized from what Slack itself put in
-them (the workspace and the bot user named in the event's `authorizations`).
+the background until Slack answers. Meanwhile requests are authorized with the token and the
+workspace each request names, and acknowledged as usual.
 """
 
 from __future__ import annotations
@@ -119,7 +119,8 @@ async def keep_checking(runtime: Any) -> None:
         await asyncio.sleep(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
         try:
             identity = await auth.check(runtime.gateway)
-        except SlackAuthRejected:
-            return  # logged by saw_error; readiness reports it
+        except SlackAuthRejected as exc:
+            log.error("%s; /readyz reports not ready until a restart with a working token", exc)
+            return
         if identity is not None:
             log.info("Slack reached: authorized as %s in %s", identity.bot_user_id, identity.team_id)

@@ -187,6 +187,18 @@ def test_unreachable_at_start_becomes_ready_once_slack_answers(make_bot, standin
     assert len(standin.calls_to("auth.test")) == 2
 
 
+def test_a_refusal_found_by_the_background_retry_is_reported(make_bot, standin) -> None:  # noqa: ANN001
+    standin.server_error("auth.test")
+    standin.fail("auth.test", "token_revoked")  # the retry's answer
+    bot = make_bot()
+    deadline = time.time() + 10
+    while _get(bot.url + "/readyz")[1]["slack"] == "unverified" and time.time() < deadline:
+        time.sleep(0.1)
+    status, health = _get(bot.url + "/readyz")
+    assert status == 503 and health["slack"] == "token_revoked"
+    assert bot.sender.command("help").status == 200  # still acknowledging
+
+
 def test_a_bad_token_stops_the_app_before_it_listens(standin) -> None:  # noqa: ANN001
     standin.fail("auth.test", "invalid_auth")
     with pytest.raises(slack_auth.SlackAuthRejected, match="SLACK_BOT_TOKEN"):
@@ -222,7 +234,7 @@ def test_other_slack_errors_leave_readiness_alone(make_bot, standin) -> None:  #
     bot.sender.event(message_event(CHANNEL, CUSTOMER, HEATED, ts=f"{root}2", thread_ts=root, parent_user_id=CUSTOMER))
     standin.wait_for("chat.postEphemeral")
     bot.settle()
-    assert _get(bot.url + "/readyz") [0] == 200
+    assert _get(bot.url + "/readyz")[0] == 200
 
 
 # ---- metrics right from the start ---------------------------------------------------------------
