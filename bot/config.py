@@ -74,6 +74,17 @@ class People:
 
 
 @dataclass(frozen=True)
+class CustomerBot:
+    """A helpdesk bot or app whose posts are a customer speaking (DEESCALATE_CUSTOMER_BOTS)."""
+
+    id: str  # bot id (B…) or app id (A…)
+    pattern: re.Pattern[str] | None = None  # finds the customer's name: (?P<name>…); posts it misses are not the customer
+
+    def __str__(self) -> str:
+        return self.id if self.pattern is None else f"{self.id}:{self.pattern.pattern}"
+
+
+@dataclass(frozen=True)
 class Config:
     bot_token: str = ""
     signing_secret: str = ""
@@ -100,6 +111,9 @@ class Config:
     retention_days: float = 90.0
     timer_poll_seconds: float = 5.0
     log_level: str = "INFO"
+    # -- operations and helpdesk bots (issue 14) --
+    customer_bots: tuple[CustomerBot, ...] = ()
+    log_format: str = "text"  # "text" | "json"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     # "DEESCALATE_X is not a setting; did you mean …" lines, for the CLI to print (a typo is not fatal).
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -119,6 +133,8 @@ class Config:
                 value = f"{str(value)[:5]}…(set)" if name != "signing_secret" and len(str(value)) > 12 else "(set)"
             elif name == "redis_url" and value:
                 value = _mask_url_password(str(value))
+            elif name == "customer_bots":
+                value = tuple(str(bot) for bot in value)
             shown[name] = value
         return shown
 
@@ -214,6 +230,43 @@ def _url(env: Mapping[str, str], name: str, default: str | None, schemes: tuple[
     if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
         return _invalid(ConfigError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}"), default)
     return raw
+
+
+_BOT_ID = re.compile(r"\s*([AB][A-Z0-9]+)\s*(?::(.*))?", re.DOTALL)
+
+
+def _customer_bots(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]:
+    """`B123, A456:^\\*(?P<name>[^*]+)\\*:` — ids, each optionally with a pattern after a colon.
+
+    Entries are separated by commas; a comma not followed by another id belongs to the pattern before it.
+    """
+    raw = _text(env, name)
+    if raw is None:
+        return ()
+    entries: list[list[str | None]] = []
+    for part in raw.split(","):
+        found = _BOT_ID.fullmatch(part)
+        if found:
+            entries.append([found.group(1), found.group(2)])
+        elif entries and entries[-1][1] is not None:
+            entries[-1][1] = f"{entries[-1][1]},{part}"  # a comma inside the previous pattern
+        elif part.strip():
+            raise ConfigError(name, f"{part.strip()!r} is not a bot id (B…) or app id (A…); write ID or ID:PATTERN, comma-separated")
+    bots: dict[str, CustomerBot] = {}
+    for bot_id, source in entries:
+        assert bot_id is not None
+        pattern = None
+        if source is not None and source.strip():
+            try:
+                pattern = re.compile(source.strip())
+            except re.error as exc:
+                raise ConfigError(name, f"the pattern for {bot_id} is not a valid regular expression ({exc}): {source.strip()!r}") from None
+            if "name" not in pattern.groupindex:
+                raise ConfigError(name, f"the pattern for {bot_id} needs a (?P<name>…) group that captures the customer's name")
+        if bot_id in bots:
+            raise ConfigError(name, f"{bot_id} is listed twice")
+        bots[bot_id] = CustomerBot(bot_id, pattern)
+    return tuple(bots.values())
 
 
 def from_env(env: Mapping[str, str], *, mode: str = "serve") -> Config:
@@ -369,7 +422,25 @@ def _from_env(env: Mapping[str, str], *, mode: str) -> Config:
         retention_days=_number(env, "DEESCALATE_RETENTION_DAYS", 90.0, low=1, high=3650),
         timer_poll_seconds=_number(env, "DEESCALATE_TIMER_POLL_SECONDS", 5.0, low=0.01, high=600),
         log_level=log_level,
+        # -- operations and helpdesk bots (issue 14) --
+        customer_bots=_customer_bots_noted(env, "DEESCALATE_CUSTOMER_BOTS"),
+        log_format=_choice(env, "DEESCALATE_LOG_FORMAT", "text", ("text", "json")),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_text(env, name) or default).lower()
+    if value not in choices:
+        return _invalid(ConfigError(name, f"must be {' or '.join(choices)}, got {value!r}"), default)
+    return value
+
+
+def _customer_bots_noted(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]:
+    # Noted like every other bad value, so it is listed with the rest instead of hiding them.
+    try:
+        return _customer_bots(env, name)
+    except ConfigError as exc:
+        return _invalid(exc, ())
 
 
 def load_config(*, mode: str = "serve", env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None) -> Config:

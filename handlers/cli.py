@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
-    serve.add_argument("--check", action="store_true", help="validate configuration and phrasebook, print them (secrets masked), exit")
+    serve.add_argument("--check", action="store_true", help="check configuration, phrasebook, Redis and the Slack token (auth.test); print a table (secrets masked); exit 0 or 2")
 
     score = sub.add_parser("score", help="score JSONL messages from stdin, one JSON reading per line on stdout")
     score.add_argument("--language", type=_language_code, help="language of the messages: en or es "
@@ -135,14 +135,14 @@ def _serve(*, check_only: bool) -> int:
         return _fail(f"invalid phrasebook (DEESCALATE_PHRASEBOOK):\n{problems}")
     from handlers import logs
 
-    logs.configure(config.log_level)
+    logs.configure(config.log_level, config.log_format)
     if check_only:
-        for name, value in config.redacted().items():
-            print(f"{name} = {value}")
-        print(f"phrasebook: {book.language}, OK")
-        return 0
+        from handlers import preflight
+
+        return preflight.run(config, book, sys.stdout)
     from handlers.app import build_runtime
     from handlers.server import serve_forever
+    from handlers.slack_auth import SlackAuthRejected
 
     runtime = build_runtime(config, book=book)
     _tune_collector()
@@ -150,6 +150,8 @@ def _serve(*, check_only: bool) -> int:
         asyncio.run(serve_forever(runtime))
     except KeyboardInterrupt:
         pass
+    except SlackAuthRejected as exc:
+        return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
     return 0
