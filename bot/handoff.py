@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import effects
 from bot.case import Case
 from bot.outcome import issue_line, wanted_outcome
 from bot.safety import escape, redact
@@ -360,18 +361,22 @@ def parse_cost(raw: str | None) -> tuple[str, str | None]:
 
 def sla_timer(handoff_id: str, attempt: int) -> str:
     """Timer members are unique strings, so claiming one with ZREM fires it exactly once across replicas."""
-    return f"sla|{handoff_id}|{attempt}"
+    return effects.sla(handoff_id, attempt)
 
 
 def followup_timer(handoff_id: str) -> str:
-    return f"followup|{handoff_id}"
+    return effects.followup(handoff_id)
+
+
+def sla_timers(handoff_id: str, renotify_max: int) -> tuple[str, ...]:
+    """Every SLA timer a handoff can have pending (attempt 1 up to the second tier's)."""
+    return tuple(sla_timer(handoff_id, attempt) for attempt in range(1, renotify_max + 3))
 
 
 def parse_timer(timer: str) -> tuple[str, str, int]:
-    """("sla"|"followup"|…, handoff id, attempt) from a timer member; attempt 0 when it has none."""
-    kind, _, rest = timer.partition("|")
-    handoff_id, _, attempt = rest.partition("|")
-    return kind, handoff_id, int(attempt) if attempt.isdigit() else 0
+    """("sla"|"followup"|…, handoff id, attempt) from a handoff timer; attempt 0 when it has none."""
+    parsed = effects.parse(timer)
+    return parsed.kind, parsed.handoff_id, parsed.attempt
 
 
 def renotify_step(attempt: int, renotify_max: int, has_second_tier: bool) -> str:
@@ -381,6 +386,181 @@ def renotify_step(attempt: int, renotify_max: int, has_second_tier: bool) -> str
     if attempt == renotify_max + 1 and has_second_tier:
         return "second_tier"
     return "stop"
+
+
+# ---- the lifecycle: every transition is a Move built from MOVES, applied by the store --------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One handoff transition as the store applies it atomically (see Store.apply).
+
+    `allowed` comes from MOVES (narrowed to the state a form was opened on, for reassign); `to_state`
+    None keeps the state found. `drop_timers` are removed in the same round trip: only timers that do
+    nothing unless the handoff is still in one of `allowed` (SLA timers act only on open handoffs), so
+    dropping them is right whether the move wins or is refused.
+    """
+
+    action: str
+    allowed: tuple[str, ...]
+    to_state: str | None
+    fields: Mapping[str, str]
+    audit: Mapping[str, Any]
+    drop_timers: tuple[str, ...] = ()
+
+    def leaves_live(self) -> bool:
+        """True when the move ends the handoff's live life (it leaves the open queue)."""
+        return self.to_state is not None and self.to_state not in LIVE_STATES
+
+
+def make_move(action: str, fields: Mapping[str, str], entry: Mapping[str, Any], *, found: str | None = None,
+              drop_timers: tuple[str, ...] = ()) -> Move:
+    """A Move for `action` from the MOVES table; `found` narrows it to the state the caller saw."""
+    allowed, to_state = MOVES[action]
+    if found is not None:
+        allowed = tuple(s for s in allowed if s == found)
+    return Move(action, allowed, to_state, dict(fields), dict(entry), drop_timers)
+
+
+def accept_move(handoff_id: str, user: str, now: float, renotify_max: int) -> Move:
+    """A supervisor takes the handoff; its SLA timers go with the same round trip."""
+    return make_move("accept", {"accepted_by": user, "accepted_at": _num(now)}, audit(user, "accepted", now),
+                     drop_timers=sla_timers(handoff_id, renotify_max))
+
+
+def decline_move(handoff_id: str, user: str, reason: str, now: float, renotify_max: int) -> Move:
+    """A supervisor declines with a (validated) reason; the SLA timers stop."""
+    return make_move("decline", {"declined_by": user, "decline_reason": reason, "declined_at": _num(now)},
+                     audit(user, "declined", now, reason=reason), drop_timers=sla_timers(handoff_id, renotify_max))
+
+
+def reassign_move(found: str, user: str, assignee: str, now: float) -> Move:
+    """Hand the case to another supervisor, keeping the state the form was opened on (a race makes it refuse)."""
+    return make_move("reassign", {"assignee": assignee, "assigned_by": user}, audit(user, "reassigned", now, to=assignee), found=found)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the resolve form said, validated."""
+
+    resolution: str
+    root_cause: str
+    cost: str
+    follow_up: bool
+
+
+def resolve_move(user: str, resolution: Resolution, now: float) -> Move:
+    changes = {
+        "resolved_by": user, "resolved_at": _num(now), "resolution": resolution.resolution,
+        "root_cause": resolution.root_cause, "cost": resolution.cost, "follow_up": "1" if resolution.follow_up else "0",
+    }
+    entry = audit(user, "resolved", now, root_cause=resolution.root_cause, cost=resolution.cost, follow_up=resolution.follow_up)
+    return make_move("resolve", changes, entry)
+
+
+# ---- the supervisors' forms: (value, {field: problem}) -----------------------------------------------
+# Field names are the modal's block ids (bot/handoff_blocks.py uses the same words).
+
+DECLINE_LIMIT = 500
+
+
+def validate_decline(reason: str, *, by_supervisor: bool) -> tuple[str | None, dict[str, str]]:
+    """The decline reason made safe to store, or the problem under the form's `reason` field."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        return None, {"reason": "Give the agent a reason, so they know what to do next."}
+    if not by_supervisor:
+        return None, {"reason": "Only supervisors can decline handoffs."}
+    return clip(redact(reason), DECLINE_LIMIT), {}
+
+
+def validate_reassign(assignee: str | None, *, by_supervisor: bool, assignee_supervisor: bool | None) -> dict[str, str]:
+    """Problems with a reassignment under the form's `assignee` field ({} when it may go ahead).
+
+    `assignee_supervisor` is None when it was not looked up (the earlier checks failed first).
+    """
+    if not assignee:
+        return {"assignee": "Pick the supervisor to hand this case to."}
+    if not by_supervisor:
+        return {"assignee": "Only supervisors can reassign handoffs."}
+    if not assignee_supervisor:
+        return {"assignee": "That person is not one of the supervisors; pick a supervisor."}
+    return {}
+
+
+def validate_resolution(resolution: str, cost: str, root_cause: str, follow_up: bool,
+                        root_causes: tuple[str, ...] | list[str] | frozenset[str]) -> tuple[Resolution | None, dict[str, str]]:
+    """The resolve form's values, or {field: problem} for each field that is wrong."""
+    errors: dict[str, str] = {}
+    text = clip(redact((resolution or "").strip()), TEXT_LIMIT)
+    if not text:
+        errors["resolution"] = "Say what was done, for the agent and for the reports."
+    amount, problem = parse_cost(cost)
+    if problem:
+        errors["cost"] = problem
+    if root_cause and root_cause not in root_causes:
+        errors["root_cause"] = "Pick one of the listed root causes."
+    if errors:
+        return None, errors
+    return Resolution(text, root_cause or "", amount, bool(follow_up)), {}
+
+
+def resolve_refusal(h: "Handoff | None", user: str) -> str | None:
+    """Why `user` may not resolve `h` (None when they may): gone, not accepted, or not theirs."""
+    if h is None:
+        return "That handoff is no longer on record."
+    if h.may_resolve(user):
+        return None
+    if h.state == "accepted":
+        return "Only the supervisor working this case can resolve it."
+    return refusal(h.extra, "resolve")
+
+
+def too_late(status: str, before: Mapping[str, str], action: str) -> str:
+    """What a refused or vanished move tells the person who made it."""
+    return "That handoff is no longer on record." if status == "missing" else refusal(before, action)
+
+
+# ---- the SLA policy: what a fired SLA timer does ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlaPlan:
+    """What one fired SLA timer does: post again (`repost`), go to the second tier, and/or set the next timer."""
+
+    post: str | None  # "repost" | "second_tier" | None
+    channel: str  # where the post goes ("" when none)
+    next_timer: tuple[str, float] | None  # (timer, due) of the next attempt
+
+
+def sla_plan(h: "Handoff | None", attempt: int, now: float, *, renotify_max: int, sla_minutes: float,
+             supervisor_channel: str | None, second_tier_channel: str | None) -> SlaPlan | None:
+    """None when nothing is left to chase (taken, declined, gone, or past the last step)."""
+    if h is None or h.state != "open":
+        return None
+    has_second_tier = bool(second_tier_channel)
+    step = renotify_step(attempt, renotify_max, has_second_tier)
+    if step == "stop":
+        return None
+    post, channel = None, ""
+    if step == "repost" and supervisor_channel:
+        post, channel = "repost", supervisor_channel
+    elif step == "second_tier" and second_tier_channel:
+        post, channel = "second_tier", second_tier_channel
+    upcoming = None
+    if renotify_step(attempt + 1, renotify_max, has_second_tier) != "stop":
+        upcoming = (sla_timer(h.id, attempt + 1), now + sla_minutes * 60)
+    return SlaPlan(post, channel, upcoming)
+
+
+def repost_changes(h: "Handoff", attempt: int, sent_ts: str | None, sent_channel: str) -> dict[str, str]:
+    """The handoff fields a re-notify post changes (`sent_ts` None when the post failed)."""
+    changes = {"renotified": str(attempt)}
+    if sent_ts is not None:
+        changes["reposts"] = json.dumps([*h.reposts, sent_ts])
+        if not h.post_channel:  # the first post failed; this one becomes the post to keep current
+            changes["post_channel"] = sent_channel
+    return changes
 
 
 def audit(who: str, what: str, at: float, **detail: Any) -> dict[str, Any]:

@@ -50,8 +50,13 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from redis.exceptions import NoScriptError
+
+from bot import effects
+from bot.handoff import LIVE_STATES, Handoff, Move
 
 log = logging.getLogger("deescalate.store")
 
@@ -91,21 +96,22 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return {'ok', v + 1, ''}
 """
 
-# KEYS: handoff hash, audit list.  ARGV: allowed states (comma list), new state, audit JSON, ttl,
-# then field/value pairs to set.  Returns {'ok'|'refused', state before, JSON of all fields before}.
+# KEYS: handoff hash, audit list.  ARGV: allowed states (comma list, from bot.handoff.MOVES), new state
+# ('' keeps the state found), audit JSON, ttl, then field/value pairs to set.
+# Returns {'ok'|'refused'|'missing', state before, JSON of all fields before, JSON of all fields after}.
 _TRANSITION = """
 local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return {'missing', '', ''} end
+if not state then return {'missing', '', '', ''} end
 local before = redis.call('HGETALL', KEYS[1])
 local allowed = false
 for s in string.gmatch(ARGV[1], '[^,]+') do if s == state then allowed = true end end
-if not allowed then return {'refused', state, cjson.encode(before)} end
-redis.call('HSET', KEYS[1], 'state', ARGV[2])
+if not allowed then return {'refused', state, cjson.encode(before), ''} end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
 for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-return {'ok', state, cjson.encode(before)}
+return {'ok', state, cjson.encode(before), cjson.encode(redis.call('HGETALL', KEYS[1]))}
 """
 
 
@@ -118,7 +124,6 @@ if current ~= ARGV[1] then return {'taken', current} end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return {'ok', ARGV[2]}
 """
-_LIVE = frozenset({"open", "accepted"})
 CLAIM_ATTEMPTS = 4
 
 
@@ -138,6 +143,11 @@ class Transition:
     status: str  # "ok" | "refused" | "missing"
     state_before: str
     before: dict[str, str]
+    after: dict[str, str] = field(default_factory=dict)  # every field once the move is done ({} unless ok)
+
+    def handoff(self) -> Handoff | None:
+        """The handoff as the move left it (None unless the move won)."""
+        return Handoff.from_fields(self.after) if self.status == "ok" and self.after else None
 
 
 def _pairs_to_dict(flat: list[Any]) -> dict[str, str]:
@@ -332,7 +342,7 @@ class Store:
             await pipe.execute()
         seen = await self.redis.get(link)
         for _ in range(CLAIM_ATTEMPTS):
-            if seen is not None and await self.redis.hget(_handoff_key(seen), "state") in _LIVE:
+            if seen is not None and await self.redis.hget(_handoff_key(seen), "state") in LIVE_STATES:
                 break
             status, current = await self._claim(keys=[link], args=[seen or "", handoff_id, self.retention])
             if status == "ok":
@@ -354,6 +364,37 @@ class Store:
         """Set descriptive fields (message ts, permalink) that carry no state change."""
         await self.redis.hset(_handoff_key(handoff_id), mapping=dict(fields))
 
+    async def apply(self, handoff_id: str, move: Move) -> Transition:
+        """Atomically make `move` (one of bot.handoff's moves); exactly one concurrent caller wins.
+
+        One round trip for the transition and the timers it ends: the script (one slot: the handoff's)
+        and the ZREM of `move.drop_timers` go in one pipeline. Only a move that ends the handoff's live
+        life needs a second one, to take it off the open queue.
+        """
+        key = _handoff_key(handoff_id)
+        args: list[Any] = [",".join(move.allowed), move.to_state or "", json.dumps(dict(move.audit)), self.retention]
+        for name, value in move.fields.items():
+            args += [name, value]
+        try:
+            reply = await self._apply_once(key, args, move.drop_timers)
+        except NoScriptError:  # a fresh or flushed Redis: load the script, then the same again (ZREM repeats harmlessly)
+            await self.redis.script_load(_TRANSITION)
+            reply = await self._apply_once(key, args, move.drop_timers)
+        status, state, before, after = reply
+        moved = Transition(status, state or "", _pairs_to_dict(json.loads(before)) if before else {},
+                           _pairs_to_dict(json.loads(after)) if after else {})
+        if status == "ok" and move.leaves_live():
+            await self.redis.zrem(OPEN_KEY, handoff_id)
+        return moved
+
+    async def _apply_once(self, key: str, args: list[Any], drop_timers: tuple[str, ...]) -> list[Any]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            # evalsha itself: a registered script in a pipeline costs an extra SCRIPT EXISTS round trip.
+            pipe.evalsha(self._transition.sha, 2, key, f"{key}:audit", *args)
+            if drop_timers:
+                pipe.zrem(TIMERS_KEY, *drop_timers)
+            return (await pipe.execute())[0]
+
     async def transition(
         self,
         handoff_id: str,
@@ -362,18 +403,8 @@ class Store:
         fields: Mapping[str, str],
         audit: Mapping[str, Any],
     ) -> Transition:
-        """Atomically move a handoff from one of `allowed` states to `to_state`; exactly one caller wins."""
-        key = _handoff_key(handoff_id)
-        args: list[Any] = [",".join(allowed), to_state, json.dumps(dict(audit)), self.retention]
-        for name, value in fields.items():
-            args += [name, value]
-        status, state, before = await self._transition(keys=[key, f"{key}:audit"], args=args)
-        before_dict = _pairs_to_dict(json.loads(before)) if before else {}
-        if status == "ok" and to_state in {"resolved", "declined"}:
-            await self.redis.zrem(OPEN_KEY, handoff_id)
-        elif status == "ok" and to_state in {"open", "accepted"}:
-            await self.redis.zadd(OPEN_KEY, {handoff_id: float(before_dict.get("requested_at", time.time()))})
-        return Transition(status, state or "", before_dict)
+        """`apply` for a move given by hand (tests and tools): from one of `allowed` to `to_state`."""
+        return await self.apply(handoff_id, Move("transition", tuple(allowed), to_state, dict(fields), dict(audit)))
 
     async def audit_trail(self, handoff_id: str) -> list[dict[str, Any]]:
         return [json.loads(x) for x in await self.redis.lrange(f"{_handoff_key(handoff_id)}:audit", 0, -1)]
@@ -625,8 +656,8 @@ async def _forget(store: Store, scope: ForgetScope, *, who: str, now: float) -> 
     # 5. the threads' timers, and App Home's per-agent lists (global keys, touched one by one)
     timers = 0
     for timer in await redis.zrange(TIMERS_KEY, 0, -1):
-        parts = timer.split("|")
-        if len(parts) == 3 and ((parts[1], parts[2]) in thread_keys or (scope.channel and parts[1] == scope.channel)):
+        thread = effects.parse(timer).thread
+        if thread and (thread in thread_keys or (scope.channel and thread[0] == scope.channel)):
             timers += int(await redis.zrem(TIMERS_KEY, timer))
     members = [f"{channel}:{root_ts}" for channel, root_ts in thread_keys]
     for key in await _scan(redis, "dx:agent:*"):

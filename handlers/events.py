@@ -10,6 +10,7 @@ import asyncio
 import logging
 from typing import Any
 
+from bot import effects
 from bot import whisper_blocks as wb
 from bot.case import Case
 from bot.whisper import (
@@ -266,11 +267,11 @@ async def send_recovery(runtime: Any, case: Case, agent: str) -> bool:
 
 async def fire_recovery(runtime: Any, timer: str) -> None:
     """A "recovery|<channel>|<root_ts>" timer fired: the abusive thread went quiet, so nudge its agents."""
-    try:
-        _, channel, root_ts = timer.split("|", 2)
-    except ValueError:
+    thread = effects.parse(timer).thread
+    if thread is None:
         log.warning("malformed recovery timer %r", timer)
         return
+    channel, root_ts = thread
 
     def mark(record: dict | None) -> tuple[dict | None, Case | None]:
         if not record:
@@ -291,11 +292,11 @@ async def fire_recovery(runtime: Any, timer: str) -> None:
 
 async def fire_unattended(runtime: Any, timer: str) -> None:
     """An "unattended|<channel>|<root_ts>" timer fired: alert supervisors if the tense thread is still unanswered."""
-    try:
-        _, channel, root_ts = timer.split("|", 2)
-    except ValueError:
+    thread = effects.parse(timer).thread
+    if thread is None:
         log.warning("malformed unattended timer %r", timer)
         return
+    channel, root_ts = thread
     now = runtime.clock()
     supervisor_channel = runtime.config.supervisor_channel
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from bot import ids
-from bot.handoff import Handoff, audit, can, refusal, sla_timer
+from bot.handoff import Handoff, accept_move, can, mention, refusal, resolve_refusal, too_late
 from bot.handoff_blocks import agent_notice, decline_modal, reassign_modal, resolve_modal, supervisor_dm
 from handlers.app import Runtime
 from handlers.handoff_flow import handoff_id_ok, is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
@@ -65,12 +65,11 @@ async def _told_if_not_saved(runtime: Runtime, body: dict, action: str, work: An
 async def _open_resolve_modal(runtime: Runtime, body: dict) -> None:
     user, channel = _user(body), _channel(body)
     h = await load_handoff(runtime, _value(body))
-    if h is None:
-        await refuse(runtime, channel, user, "That handoff is no longer on record.")
-    elif h.state != "accepted":
-        await refuse(runtime, channel, user, refusal(h.extra, "resolve"))
-    elif not h.may_resolve(user):
-        await refuse(runtime, channel, user, f"Only the supervisor working this case ({_owner(h)}) can resolve it.")
+    problem = resolve_refusal(h, user)
+    if h is not None and h.state == "accepted" and problem is not None:
+        problem = f"Only the supervisor working this case ({_owner(h)}) can resolve it."
+    if problem is not None:
+        await refuse(runtime, channel, user, problem)
     else:
         await runtime.gateway.open_view(body.get("trigger_id", ""), resolve_modal(h, runtime.config.root_causes))
 
@@ -85,36 +84,22 @@ async def accept_handoff(runtime: Runtime, handoff_id: str, user: str, channel: 
         return
     now = runtime.clock()
     try:
-        moved = await runtime.store.transition(
-            handoff_id, ["open"], "accepted", {"accepted_by": user, "accepted_at": f"{now:.3f}"}, audit(user, "accepted", now)
-        )
+        moved = await runtime.store.apply(handoff_id, accept_move(handoff_id, user, now, runtime.config.renotify_max))
     except Exception as exc:  # Redis away: the click changed nothing, and the supervisor must know that
         runtime.metrics.store_errors.inc()
         log.error("accept of %s not saved: %s: %s", handoff_id, type(exc).__name__, exc)
         await refuse(runtime, channel, user, NOT_SAVED.format(action="accept"))
         return
-    if moved.status == "missing":
-        await refuse(runtime, channel, user, "That handoff is no longer on record.")
+    h = moved.handoff()
+    if h is None:
+        await refuse(runtime, channel, user, too_late(moved.status, moved.before, "accept"))
         return
-    if moved.status != "ok":
-        await refuse(runtime, channel, user, refusal(moved.before, "accept"))
-        return
-    await cancel_sla(runtime, handoff_id)
     runtime.metrics.handoff_events.labels(state="accepted").inc()
     await runtime.store.count({"handoff_accepts": 1}, now)
-    h = await load_handoff(runtime, handoff_id)
-    if h is None:
-        return
     await refresh_posts(runtime, h)
     await tell_agent(runtime, h, agent_notice("accepted", h, now))
     text, blocks = supervisor_dm(h, now)
     await runtime.gateway.dm(user, text, blocks)
-
-
-async def cancel_sla(runtime: Runtime, handoff_id: str) -> None:
-    """Drop every SLA timer the handoff could still have (a fired one is already gone)."""
-    for attempt in range(1, runtime.config.renotify_max + 3):
-        await runtime.store.cancel(sla_timer(handoff_id, attempt))
 
 
 async def _open_supervisor_modal(runtime: Runtime, body: dict, action: str) -> None:
@@ -134,8 +119,6 @@ async def _open_supervisor_modal(runtime: Runtime, body: dict, action: str) -> N
 
 
 def _owner(h: Handoff) -> str:
-    from bot.handoff import mention
-
     people = [mention(u) for u in dict.fromkeys(p for p in (h.accepted_by, h.assignee) if p)]
     return " or ".join(people) or "the supervisor who accepted it"
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 from typing import Any
 
-from bot.handoff import audit, parse_timer, renotify_step, sla_timer
+from bot import effects
+from bot.handoff import audit, repost_changes, sla_plan
 from bot.handoff_blocks import followup_reminder, group_mention, renotify_post
 from handlers.app import Runtime
-from handlers.handoff_flow import load_handoff
+from handlers.events import fire_recovery, fire_unattended
+from handlers.handoff_flow import load_handoff, refresh_posts
 
 log = logging.getLogger("deescalate.timers")
 
@@ -31,7 +32,7 @@ async def timer_loop(runtime: Runtime) -> None:
     while not _stopping():
         try:
             for timer in await runtime.store.claim_due(runtime.clock()):
-                runtime.spawn(fire(runtime, timer), f"timer:{parse_timer(timer)[0]}")
+                runtime.spawn(fire(runtime, timer), f"timer:{effects.parse(timer).kind}")
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # Redis away: keep polling; the timers wait in the store
@@ -51,20 +52,14 @@ def _stopping() -> bool:
 
 
 async def fire(runtime: Runtime, timer: str) -> None:
-    kind, handoff_id, attempt = parse_timer(timer)
-    if kind == "sla":
-        await fire_sla(runtime, handoff_id, attempt)
-    elif kind == "followup":
-        await fire_followup(runtime, handoff_id)
-    elif kind == "recovery":
-        try:
-            from handlers.events import fire_recovery
-        except ImportError:
-            return
+    parsed = effects.parse(timer)
+    if parsed.kind == effects.SLA:
+        await fire_sla(runtime, parsed.handoff_id, parsed.attempt)
+    elif parsed.kind == effects.FOLLOWUP:
+        await fire_followup(runtime, parsed.handoff_id)
+    elif parsed.kind == effects.RECOVERY:
         await fire_recovery(runtime, timer)
-    elif kind == "unattended":
-        from handlers.events import fire_unattended
-
+    elif parsed.kind == effects.UNATTENDED:
         await fire_unattended(runtime, timer)
     else:
         log.warning("unknown timer %r dropped", timer)
@@ -74,36 +69,36 @@ async def fire_sla(runtime: Runtime, handoff_id: str, attempt: int) -> None:
     """Nobody took the handoff in time: post it again with a mention, or escalate to the second tier."""
     config, gateway, store = runtime.config, runtime.gateway, runtime.store
     h = await load_handoff(runtime, handoff_id)
-    if h is None or h.state != "open":
-        return  # accepted or declined meanwhile: nothing to chase
-    step = renotify_step(attempt, config.renotify_max, bool(config.second_tier_channel))
-    if step == "stop":
-        return
     now = runtime.clock()
+    plan = sla_plan(h, attempt, now, renotify_max=config.renotify_max, sla_minutes=config.handoff_sla_minutes,
+                    supervisor_channel=config.supervisor_channel, second_tier_channel=config.second_tier_channel)
+    if plan is None or h is None:
+        return  # accepted, declined or gone meanwhile, or past the last step: nothing to chase
     who = group_mention(config.supervisors.group, config.supervisors.users)
-    if step == "repost" and config.supervisor_channel:
+    if plan.post == "repost":
         h = dataclasses.replace(h, renotified=attempt)
         text, blocks = renotify_post(h, now, who)
-        sent = await gateway.post_message(config.supervisor_channel, f"{who} {text}", blocks)
-        changes = {"renotified": str(attempt)}
-        if sent.ok:
-            changes["reposts"] = json.dumps([*h.reposts, str(sent.data.get("ts"))])
-            if not h.post_channel:  # the first post failed; this one becomes the post to keep current
-                changes["post_channel"] = str(sent.data.get("channel") or config.supervisor_channel)
-        await store.update_handoff(handoff_id, changes)
+        sent = await gateway.post_message(plan.channel, f"{who} {text}", blocks)
+        sent_ts = str(sent.data.get("ts")) if sent.ok else None
+        await store.update_handoff(handoff_id, repost_changes(h, attempt, sent_ts, str(sent.data.get("channel") or plan.channel)))
         await store.append_audit(handoff_id, audit("bot", "renotified", now, attempt=attempt, posted=sent.ok))
+        if sent.ok:
+            # Accepted (or declined) while this post went out: the accept rendered the posts it knew of,
+            # so this one is brought up to date here.
+            latest = await load_handoff(runtime, handoff_id)
+            if latest is not None and latest.state != "open":
+                await refresh_posts(runtime, latest)
         runtime.metrics.handoff_events.labels(state="renotified").inc()
         await store.count({"renotifies": 1}, now)
-    elif step == "second_tier" and config.second_tier_channel:
+    elif plan.post == "second_tier":
         text, blocks = renotify_post(h, now, who, second_tier=True)
-        sent = await gateway.post_message(config.second_tier_channel, f"{who} {text}", blocks)
+        sent = await gateway.post_message(plan.channel, f"{who} {text}", blocks)
         if sent.ok:
-            where = f"{sent.data.get('channel') or config.second_tier_channel}|{sent.data.get('ts')}"
-            await store.update_handoff(handoff_id, {"second_tier_post": where})
-        await store.append_audit(handoff_id, audit("bot", "second_tier", now, channel=config.second_tier_channel, posted=sent.ok))
+            await store.update_handoff(handoff_id, {"second_tier_post": f"{sent.data.get('channel') or plan.channel}|{sent.data.get('ts')}"})
+        await store.append_audit(handoff_id, audit("bot", "second_tier", now, channel=plan.channel, posted=sent.ok))
         runtime.metrics.handoff_events.labels(state="second_tier").inc()
-    if renotify_step(attempt + 1, config.renotify_max, bool(config.second_tier_channel)) != "stop":
-        await store.schedule(sla_timer(handoff_id, attempt + 1), now + config.handoff_sla_minutes * 60)
+    if plan.next_timer is not None:
+        await store.schedule(*plan.next_timer)
 
 
 async def fire_followup(runtime: Runtime, handoff_id: str) -> None:

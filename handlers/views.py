@@ -15,25 +15,27 @@ from typing import Any
 
 from bot import ids
 from bot.handoff import (
-    TEXT_LIMIT,
     Handoff,
     audit,
     can,
-    clip,
+    decline_move,
     followup_timer,
     handoff_fields,
-    parse_cost,
-    refusal,
+    reassign_move,
+    resolve_move,
+    resolve_refusal,
     sla_timer,
+    too_late,
+    validate_decline,
+    validate_reassign,
     validate_request,
+    validate_resolution,
 )
 from bot.handoff_blocks import (
     ASSIGNEE,
-    COST,
     ISSUE,
     REASON,
     RESOLUTION,
-    ROOT_CAUSE,
     agent_notice,
     case_post,
     read_assignee,
@@ -42,8 +44,9 @@ from bot.handoff_blocks import (
     read_resolution,
     supervisor_dm,
 )
-from bot.safety import redact
+from bot.store import Transition
 from handlers.app import Runtime
+from handlers.events import send_recovery
 from handlers.handoff_flow import (
     NOT_YOURS,
     is_supervisor,
@@ -54,7 +57,6 @@ from handlers.handoff_flow import (
     tell_agent,
     thread_problem,
 )
-from handlers.handoffs import cancel_sla
 
 log = logging.getLogger("deescalate.handoffs")
 
@@ -106,92 +108,62 @@ def register(app: Any, runtime: Runtime) -> None:
     @_not_saved_is_a_form_error(runtime, REASON)
     async def decline_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
-        reason = " ".join(read_decline(_values(view)).split())
-        if not reason:
-            await ack(response_action="errors", errors={REASON: "Give the agent a reason, so they know what to do next."})
-            return
-        if not await is_supervisor(runtime, user):
-            await ack(response_action="errors", errors={REASON: "Only supervisors can decline handoffs."})
+        typed = read_decline(_values(view))
+        by_supervisor = bool(" ".join(typed.split())) and await is_supervisor(runtime, user)
+        reason, problems = validate_decline(typed, by_supervisor=by_supervisor)
+        if reason is None:
+            await ack(response_action="errors", errors=problems)
             return
         now = runtime.clock()
-        reason = clip(redact(reason), 500)
-        moved = await runtime.store.transition(
-            handoff_id, ["open"], "declined",
-            {"declined_by": user, "decline_reason": reason, "declined_at": f"{now:.3f}"},
-            audit(user, "declined", now, reason=reason),
-        )
-        if moved.status != "ok":
-            await ack(response_action="errors", errors={REASON: _too_late(moved.status, moved.before, "decline")})
-            return
-        await ack()
-        runtime.spawn(after_decline(runtime, handoff_id, now), "handoff_decline")
+        moved = await runtime.store.apply(handoff_id, decline_move(handoff_id, user, reason, now, runtime.config.renotify_max))
+        await _answer(ack, runtime, moved, REASON, "decline", after_decline, now)
 
     @app.view(ids.REASSIGN_MODAL)
     @_not_saved_is_a_form_error(runtime, ASSIGNEE)
     async def reassign_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         assignee = read_assignee(_values(view))
-        if not assignee:
-            await ack(response_action="errors", errors={ASSIGNEE: "Pick the supervisor to hand this case to."})
-            return
-        if not await is_supervisor(runtime, user):
-            await ack(response_action="errors", errors={ASSIGNEE: "Only supervisors can reassign handoffs."})
-            return
-        if not await is_supervisor(runtime, assignee):
-            await ack(response_action="errors", errors={ASSIGNEE: "That person is not one of the supervisors; pick a supervisor."})
+        by_supervisor = bool(assignee) and await is_supervisor(runtime, user)
+        assignee_supervisor = await is_supervisor(runtime, assignee) if assignee and by_supervisor else None
+        problems = validate_reassign(assignee, by_supervisor=by_supervisor, assignee_supervisor=assignee_supervisor)
+        if problems:
+            await ack(response_action="errors", errors=problems)
             return
         h = await load_handoff(runtime, handoff_id)
         if h is None or not can("reassign", h.state):
-            await ack(response_action="errors", errors={ASSIGNEE: _too_late("missing" if h is None else "refused", h.extra if h else {}, "reassign")})
+            await ack(response_action="errors", errors={ASSIGNEE: too_late("missing" if h is None else "refused", h.extra if h else {}, "reassign")})
             return
         now = runtime.clock()
-        # Reassigning keeps the state it found; a concurrent accept or decline makes this one refuse.
-        moved = await runtime.store.transition(
-            handoff_id, [h.state], h.state, {"assignee": assignee, "assigned_by": user}, audit(user, "reassigned", now, to=assignee)
-        )
-        if moved.status != "ok":
-            await ack(response_action="errors", errors={ASSIGNEE: _too_late(moved.status, moved.before, "reassign")})
-            return
-        await ack()
-        runtime.spawn(after_reassign(runtime, handoff_id, user, now), "handoff_reassign")
+        moved = await runtime.store.apply(handoff_id, reassign_move(h.state, user, str(assignee), now))
+        await _answer(ack, runtime, moved, ASSIGNEE, "reassign", lambda rt, after, at: after_reassign(rt, after, user, at), now)
 
     @app.view(ids.RESOLVE_MODAL)
     @_not_saved_is_a_form_error(runtime, RESOLUTION)
     async def resolve_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         form = read_resolution(_values(view))
-        errors: dict[str, str] = {}
-        resolution = clip(redact(form["resolution"].strip()), TEXT_LIMIT)
-        if not resolution:
-            errors[RESOLUTION] = "Say what was done, for the agent and for the reports."
-        cost, problem = parse_cost(form["cost"])
-        if problem:
-            errors[COST] = problem
-        if form["root_cause"] and form["root_cause"] not in runtime.config.root_causes:
-            errors[ROOT_CAUSE] = "Pick one of the listed root causes."
-        if errors:
-            await ack(response_action="errors", errors=errors)
+        resolution, problems = validate_resolution(form["resolution"], form["cost"], form["root_cause"], bool(form["follow_up"]),
+                                                   runtime.config.root_causes)
+        if resolution is None:
+            await ack(response_action="errors", errors=problems)
             return
-        h = await load_handoff(runtime, handoff_id)
-        if h is None or not h.may_resolve(user):
-            problem = "Only the supervisor working this case can resolve it." if h and h.state == "accepted" else _too_late(
-                "missing" if h is None else "refused", h.extra if h else {}, "resolve")
+        problem = resolve_refusal(await load_handoff(runtime, handoff_id), user)
+        if problem is not None:
             await ack(response_action="errors", errors={RESOLUTION: problem})
             return
         now = runtime.clock()
-        changes = {
-            "resolved_by": user, "resolved_at": f"{now:.3f}", "resolution": resolution,
-            "root_cause": form["root_cause"], "cost": cost, "follow_up": "1" if form["follow_up"] else "0",
-        }
-        moved = await runtime.store.transition(
-            handoff_id, ["accepted"], "resolved", changes,
-            audit(user, "resolved", now, root_cause=form["root_cause"], cost=cost, follow_up=bool(form["follow_up"])),
-        )
-        if moved.status != "ok":
-            await ack(response_action="errors", errors={RESOLUTION: _too_late(moved.status, moved.before, "resolve")})
-            return
-        await ack()
-        runtime.spawn(after_resolve(runtime, handoff_id, now), "handoff_resolve")
+        moved = await runtime.store.apply(handoff_id, resolve_move(user, resolution, now))
+        await _answer(ack, runtime, moved, RESOLUTION, "resolve", after_resolve, now)
+
+
+async def _answer(ack: Any, runtime: Runtime, moved: Transition, field: str, action: str, after: Any, now: float) -> None:
+    """Close the modal on a move that won (then do the slow work); keep it open saying why on one that lost."""
+    h = moved.handoff()
+    if h is None:
+        await ack(response_action="errors", errors={field: too_late(moved.status, moved.before, action)})
+        return
+    await ack()
+    runtime.spawn(after(runtime, h, now), f"handoff_{action}")
 
 
 @dataclass(frozen=True)
@@ -274,28 +246,20 @@ def _link_thread(handoff_id: str, channel: str, root_ts: str, now: float) -> Any
 
 
 async def _recovery(runtime: Runtime, case: Any, agent: str) -> None:
-    # The whispers surface owns recovery nudges (and their once-an-hour guard); optional here.
-    try:
-        from handlers.events import send_recovery
-    except ImportError:
-        return
+    # The whispers listener owns recovery nudges (and their once-an-hour guard).
     await send_recovery(runtime, case, agent)
 
 
-async def after_decline(runtime: Runtime, handoff_id: str, now: float) -> None:
-    await cancel_sla(runtime, handoff_id)
+async def after_decline(runtime: Runtime, h: Handoff, now: float) -> None:
     runtime.metrics.handoff_events.labels(state="declined").inc()
     await runtime.store.count({"handoff_declines": 1}, now)
-    h = await load_handoff(runtime, handoff_id)
-    if h is not None:
-        await refresh_posts(runtime, h)
-        await tell_agent(runtime, h, agent_notice("declined", h, now))
+    await refresh_posts(runtime, h)
+    await tell_agent(runtime, h, agent_notice("declined", h, now))
 
 
-async def after_reassign(runtime: Runtime, handoff_id: str, by: str, now: float) -> None:
+async def after_reassign(runtime: Runtime, h: Handoff, by: str, now: float) -> None:
     runtime.metrics.handoff_events.labels(state="reassigned").inc()
-    h = await load_handoff(runtime, handoff_id)
-    if h is None or h.assignee is None:
+    if h.assignee is None:
         return
     await refresh_posts(runtime, h)
     text, blocks = supervisor_dm(h, now, reassigned_by=by)
@@ -303,20 +267,13 @@ async def after_reassign(runtime: Runtime, handoff_id: str, by: str, now: float)
     await tell_agent(runtime, h, agent_notice("reassigned", h, now))
 
 
-async def after_resolve(runtime: Runtime, handoff_id: str, now: float) -> None:
+async def after_resolve(runtime: Runtime, h: Handoff, now: float) -> None:
     runtime.metrics.handoff_events.labels(state="resolved").inc()
     await runtime.store.count({"handoff_resolved": 1}, now)
-    h = await load_handoff(runtime, handoff_id)
-    if h is None:
-        return
     if h.follow_up:
-        await runtime.store.schedule(followup_timer(handoff_id), now + runtime.config.followup_hours * 3600)
+        await runtime.store.schedule(followup_timer(h.id), now + runtime.config.followup_hours * 3600)
     await refresh_posts(runtime, h)
     await tell_agent(runtime, h, agent_notice("resolved", h, now))
-
-
-def _too_late(status: str, before: dict, action: str) -> str:
-    return "That handoff is no longer on record." if status == "missing" else refusal(before, action)
 
 
 def _not_saved_is_a_form_error(runtime: Runtime, field: str) -> Any:

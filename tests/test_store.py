@@ -71,6 +71,54 @@ def test_only_one_concurrent_accept_wins(store_url: str | None) -> None:
     assert sorted(_run(scenario())).count("ok") == 1
 
 
+def test_an_accept_is_one_round_trip_that_ends_its_sla_timers_and_returns_the_handoff(store_url: str | None) -> None:
+    from bot.handoff import accept_move, decline_move, sla_timer
+
+    async def scenario() -> None:
+        store = Store.connect(store_url)
+        handoff_id, _ = await store.create_handoff("C1", "6.6", {"requested_at": "100.0"}, {"what": "opened"})
+        for attempt in (1, 2):
+            await store.schedule(sla_timer(handoff_id, attempt), 500.0 + attempt)
+        await store.schedule("recovery|C1|6.6", 700.0)
+        first = await store.apply(handoff_id, accept_move(handoff_id, "USUPER1", 200.0, 2))  # loads the script
+        assert first.status == "ok"
+        other, _ = await store.create_handoff("C2", "7.7", {"requested_at": "100.0"}, {"what": "opened"})
+        await store.schedule(sla_timer(other, 1), 501.0)
+        trips: list[str] = []
+        plain, pipeline = store.redis.execute_command, store.redis.pipeline
+
+        async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            trips.append(str(args[0]))
+            return await plain(*args, **kwargs)
+
+        def counted_pipeline(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            pipe = pipeline(*args, **kwargs)
+            run = pipe.execute
+
+            async def execute(*a, **k):  # noqa: ANN002, ANN003, ANN202
+                trips.append("pipeline")
+                return await run(*a, **k)
+
+            pipe.execute = execute
+            return pipe
+
+        store.redis.execute_command, store.redis.pipeline = counted, counted_pipeline
+        moved = await store.apply(other, accept_move(other, "USUPER2", 300.0, 2))
+        assert trips == ["pipeline"]
+        h = moved.handoff()
+        assert h is not None and (h.state, h.accepted_by, h.accepted_at) == ("accepted", "USUPER2", 300.0)
+        again = await store.apply(other, accept_move(other, "USUPER1", 301.0, 2))
+        assert again.status == "refused" and again.handoff() is None and again.before["accepted_by"] == "USUPER2"
+        store.redis.execute_command, store.redis.pipeline = plain, pipeline
+        assert [t for t, _ in await store.timers()] == ["recovery|C1|6.6"]
+        assert {row["id"] for row in await store.open_handoffs()} == {handoff_id, other}  # accepted is still live
+        declined = await store.create_handoff("C3", "8.8", {"requested_at": "100.0"}, {})
+        assert (await store.apply(declined[0], decline_move(declined[0], "USUPER1", "no", 400.0, 2))).status == "ok"
+        assert declined[0] not in [row["id"] for row in await store.open_handoffs()]
+
+    _run(scenario())
+
+
 def test_second_handoff_for_a_thread_returns_the_open_one(store_url: str | None) -> None:
     async def scenario() -> None:
         store = Store.connect(store_url)
