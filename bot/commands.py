@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from bot import ids
+from bot.blocks import button as _button
+from bot.blocks import context as _context
+from bot.blocks import section as _section
 from bot.handoff import channel_ref
 from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
@@ -158,21 +161,6 @@ def _stats(rest: str) -> Request:
 
 
 # ---- small Block Kit helpers ---------------------------------------------------------------------
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def ephemeral(text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from bot import blocks as bk
 from bot import ids
 from bot.handoff import ISSUE_LIMIT, SEVERITIES, TEXT_LIMIT, Handoff, Prefill, clip, mention, user_id
 from bot.safety import quote
@@ -27,38 +28,10 @@ VALUE = "value"  # the action id inside each input block
 SEVERITY_BADGE = {"low": "🟢 Low", "medium": "🟡 Medium", "high": "🟠 High", "critical": "🔴 Critical"}
 STATE_WORDS = {"open": "waiting for a supervisor", "accepted": "accepted", "declined": "declined", "resolved": "resolved"}
 
-# Slack's ceilings (Block Kit reference): go past them and Slack rejects the whole message.
-HEADER_MAX = 150
-SECTION_MAX = 3000
-CONTEXT_MAX = 2000
-TITLE_MAX = 24
-OPTION_MAX = 75
+TITLE_MAX, OPTION_MAX, HEADER_MAX = bk.TITLE_MAX, bk.OPTION_MAX, bk.HEADER_MAX
 
 
 # ---- text helpers -------------------------------------------------------------------------------
-
-
-def _plain(text: str, limit: int = SECTION_MAX) -> dict[str, Any]:
-    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
-
-
-def _md(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": clip(text, SECTION_MAX) or " "}
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": _md(text)}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, CONTEXT_MAX)}]}
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {"type": "button", "text": _plain(text, OPTION_MAX), "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def _link(url: str, label: str) -> str:
@@ -91,15 +64,15 @@ def _text_input(block_id: str, label: str, initial: str, *, multiline: bool = Fa
     if initial:
         element["initial_value"] = initial[:max_length]
     if placeholder:
-        element["placeholder"] = _plain(placeholder, 150)
-    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": _plain(label, 2000), "element": element, "optional": optional}
+        element["placeholder"] = bk.plain(placeholder, bk.PLACEHOLDER_MAX)
+    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": bk.plain(label, bk.LABEL_MAX), "element": element, "optional": optional}
     if hint:
-        block["hint"] = _plain(hint, 2000)
+        block["hint"] = bk.plain(hint, bk.LABEL_MAX)
     return block
 
 
 def _option(value: str, label: str | None = None) -> dict[str, Any]:
-    return {"text": _plain(label or value, OPTION_MAX), "value": value[:150]}
+    return {"text": bk.plain(label or value, OPTION_MAX), "value": value[:bk.OPTION_VALUE_MAX]}
 
 
 def handoff_modal(fill: Prefill, *, channel: str, root_ts: str, requested_by: str, permalink: str | None = None) -> dict[str, Any]:
@@ -107,7 +80,7 @@ def handoff_modal(fill: Prefill, *, channel: str, root_ts: str, requested_by: st
     where = _link(permalink, "this thread") if permalink else "this thread"
     severity = fill.severity if fill.severity in SEVERITIES else "medium"
     blocks: Blocks = [
-        _context(f"Supervisors get a summary of {where}: the customer's tension over time, what set it off, and what you write here."),
+        bk.context(f"Supervisors get a summary of {where}: the customer's tension over time, what set it off, and what you write here."),
         _text_input(ISSUE, "The issue, in one line", fill.issue, max_length=ISSUE_LIMIT, placeholder="e.g. Refund promised twice, still not received"),
         _text_input(WANTED, "What the customer wants", fill.wanted, multiline=True, optional=True,
                     hint="The outcome they asked for, in their terms."),
@@ -116,7 +89,7 @@ def handoff_modal(fill: Prefill, *, channel: str, root_ts: str, requested_by: st
         {
             "type": "input",
             "block_id": SEVERITY,
-            "label": _plain("Severity"),
+            "label": bk.plain("Severity"),
             "element": {
                 "type": "static_select",
                 "action_id": VALUE,
@@ -130,9 +103,9 @@ def handoff_modal(fill: Prefill, *, channel: str, root_ts: str, requested_by: st
     return {
         "type": "modal",
         "callback_id": ids.HANDOFF_MODAL,
-        "title": _plain("Hand off this thread", TITLE_MAX),
-        "submit": _plain("Send to supervisors", OPTION_MAX),
-        "close": _plain("Cancel", OPTION_MAX),
+        "title": bk.plain("Hand off this thread", TITLE_MAX),
+        "submit": bk.plain("Send to supervisors", OPTION_MAX),
+        "close": bk.plain("Cancel", OPTION_MAX),
         "private_metadata": f"{channel}|{root_ts}|{requested_by}",
         "blocks": blocks,
     }
@@ -149,9 +122,9 @@ def existing_modal(h: Handoff, now: float) -> dict[str, Any]:
     )
     return {
         "type": "modal",
-        "title": _plain("Handoff already open", TITLE_MAX),
-        "close": _plain("OK", OPTION_MAX),
-        "blocks": [_section(text)],
+        "title": bk.plain("Handoff already open", TITLE_MAX),
+        "close": bk.plain("OK", OPTION_MAX),
+        "blocks": [bk.section(text)],
     }
 
 
@@ -184,7 +157,7 @@ LEGEND = " ".join(f"{symbol} {level}" for level, symbol in LEVEL_SYMBOLS.items()
 def case_blocks(h: Handoff, now: float) -> Blocks:
     """The case body shared by the post, the re-notify post and the supervisor's DM (no buttons)."""
     badge = SEVERITY_BADGE.get(h.severity, h.severity)
-    header = clip(f"{badge} · {quote(h.issue, ISSUE_LIMIT)}", HEADER_MAX)
+    title = clip(f"{badge} · {quote(h.issue, ISSUE_LIMIT)}", HEADER_MAX)
     people = [
         f"*Customer* {mention(h.customer)}" if h.customer else "*Customer* not known",
         f"*Agent* {mention(h.agent or h.requested_by)}",
@@ -194,19 +167,19 @@ def case_blocks(h: Handoff, now: float) -> Blocks:
     if h.first_tense_at:
         tension += f"\nFirst signs of tension {minutes(now - h.first_tense_at)} ago"
     blocks: Blocks = [
-        {"type": "header", "text": _plain(header, HEADER_MAX)},
-        _section("  ·  ".join(p for p in people if p)),
-        _section(tension),
+        bk.header(title),
+        bk.section(" · ".join(p for p in people if p)),
+        bk.section(tension),
     ]
     if h.triggers:
         lines = [f"• *{quote(kind, 40)}*: “{quote(evidence, 120)}”" if evidence else f"• *{quote(kind, 40)}*"
                  for kind, evidence in h.triggers]
-        blocks.append(_section("*What set it off*\n" + "\n".join(lines)))
-    blocks.append(_section("*What the customer wants*\n" + (quote(h.wanted, TEXT_LIMIT) if h.wanted else "_Not stated_")))
+        blocks.append(bk.section("*What set it off*\n" + "\n".join(lines)))
+    blocks.append(bk.section("*What the customer wants*\n" + (quote(h.wanted, TEXT_LIMIT) if h.wanted else "_Not stated_")))
     if h.steps:
-        blocks.append(_section("*Steps already taken*\n" + "\n".join(f"• {quote(s, 160)}" for s in h.steps)))
+        blocks.append(bk.section("*Steps already taken*\n" + "\n".join(f"• {quote(s, 160)}" for s in h.steps)))
     if h.note:
-        blocks.append(_section(f"*Note from {mention(h.requested_by)}*\n{quote(h.note, TEXT_LIMIT)}"))
+        blocks.append(bk.section(f"*Note from {mention(h.requested_by)}*\n{quote(h.note, TEXT_LIMIT)}"))
     return blocks
 
 
@@ -240,7 +213,7 @@ def _resolution_block(h: Handoff) -> dict[str, Any]:
         facts.append("follow-up reminder set")
     if facts:
         parts.append(" · ".join(facts))
-    return _section("\n".join(parts))
+    return bk.section("\n".join(parts))
 
 
 def case_post(h: Handoff, now: float) -> tuple[str, Blocks]:
@@ -248,7 +221,7 @@ def case_post(h: Handoff, now: float) -> tuple[str, Blocks]:
     blocks = case_blocks(h, now)
     if h.state == "resolved":
         blocks.append(_resolution_block(h))
-    blocks.append(_context(status_line(h, now)))
+    blocks.append(bk.context(status_line(h, now)))
     actions = _actions(h)
     if actions:
         blocks.append({"type": "actions", "block_id": f"handoff:{h.id}", "elements": actions})
@@ -258,12 +231,12 @@ def case_post(h: Handoff, now: float) -> tuple[str, Blocks]:
 def _actions(h: Handoff) -> list[dict[str, Any]]:
     if h.state == "open":
         return [
-            _button("Accept", ids.HANDOFF_ACCEPT, h.id, "primary"),
-            _button("Decline", ids.HANDOFF_DECLINE, h.id),
-            _button("Reassign", ids.HANDOFF_REASSIGN, h.id),
+            bk.button("Accept", ids.HANDOFF_ACCEPT, h.id, "primary"),
+            bk.button("Decline", ids.HANDOFF_DECLINE, h.id),
+            bk.button("Reassign", ids.HANDOFF_REASSIGN, h.id),
         ]
     if h.state == "accepted":
-        return [_button("Resolve", ids.HANDOFF_RESOLVE, h.id, "primary"), _button("Reassign", ids.HANDOFF_REASSIGN, h.id)]
+        return [bk.button("Resolve", ids.HANDOFF_RESOLVE, h.id, "primary"), bk.button("Reassign", ids.HANDOFF_REASSIGN, h.id)]
     return []
 
 
@@ -290,7 +263,7 @@ def renotify_post(h: Handoff, now: float, who: str, *, second_tier: bool = False
     if h.post_permalink:
         lead += " " + _link(h.post_permalink, "Original post")
     text, blocks = case_post(h, now)
-    return f"Still waiting: {text}", [_section(lead), *blocks]
+    return f"Still waiting: {text}", [bk.section(lead), *blocks]
 
 
 def supervisor_dm(h: Handoff, now: float, *, reassigned_by: str | None = None) -> tuple[str, Blocks]:
@@ -301,9 +274,9 @@ def supervisor_dm(h: Handoff, now: float, *, reassigned_by: str | None = None) -
         lead = "You took this case."
     where = _link(h.permalink, "Go to the thread") if h.permalink else "The thread link was not available."
     lead += f" {where} — the customer and {mention(h.agent or h.requested_by)} are there."
-    blocks = [_section(lead), *case_blocks(h, now)]
+    blocks = [bk.section(lead), *case_blocks(h, now)]
     if h.state == "accepted":
-        blocks.append({"type": "actions", "elements": [_button("Resolve", ids.HANDOFF_RESOLVE, h.id, "primary")]})
+        blocks.append({"type": "actions", "elements": [bk.button("Resolve", ids.HANDOFF_RESOLVE, h.id, "primary")]})
     return f"Handoff: {quote(h.issue, ISSUE_LIMIT)}", blocks
 
 
@@ -314,41 +287,41 @@ def _modal(callback_id: str, title: str, submit: str, metadata: str, blocks: Blo
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": _plain(title, TITLE_MAX),
-        "submit": _plain(submit, OPTION_MAX),
-        "close": _plain("Cancel", OPTION_MAX),
+        "title": bk.plain(title, TITLE_MAX),
+        "submit": bk.plain(submit, OPTION_MAX),
+        "close": bk.plain("Cancel", OPTION_MAX),
         "private_metadata": metadata,
         "blocks": blocks,
     }
 
 
 def decline_modal(h: Handoff) -> dict[str, Any]:
-    intro = _section(f"Declining *{quote(h.issue, ISSUE_LIMIT)}*. {mention(h.requested_by)} will see your reason privately.")
+    intro = bk.section(f"Declining *{quote(h.issue, ISSUE_LIMIT)}*. {mention(h.requested_by)} will see your reason privately.")
     reason = _text_input(REASON, "Why are you declining?", "", multiline=True, max_length=500,
                          placeholder="e.g. Billing can fix this directly; ask them in #billing")
     return _modal(ids.DECLINE_MODAL, "Decline handoff", "Decline", h.id, [intro, reason])
 
 
 def reassign_modal(h: Handoff) -> dict[str, Any]:
-    intro = _section(f"Hand *{quote(h.issue, ISSUE_LIMIT)}* to another supervisor; they get a direct message with the case.")
+    intro = bk.section(f"Hand *{quote(h.issue, ISSUE_LIMIT)}* to another supervisor; they get a direct message with the case.")
     pick = {
         "type": "input",
         "block_id": ASSIGNEE,
-        "label": _plain("Supervisor"),
-        "element": {"type": "users_select", "action_id": VALUE, "placeholder": _plain("Pick a supervisor", 150)},
+        "label": bk.plain("Supervisor"),
+        "element": {"type": "users_select", "action_id": VALUE, "placeholder": bk.plain("Pick a supervisor", bk.PLACEHOLDER_MAX)},
     }
     return _modal(ids.REASSIGN_MODAL, "Reassign handoff", "Reassign", h.id, [intro, pick])
 
 
 def resolve_modal(h: Handoff, root_causes: Sequence[str]) -> dict[str, Any]:
     blocks: Blocks = [
-        _section(f"Resolving *{quote(h.issue, ISSUE_LIMIT)}*."),
+        bk.section(f"Resolving *{quote(h.issue, ISSUE_LIMIT)}*."),
         _text_input(RESOLUTION, "What was done", "", multiline=True, max_length=TEXT_LIMIT,
                     placeholder="What the customer got, and what was promised"),
         {
             "type": "input",
             "block_id": ROOT_CAUSE,
-            "label": _plain("Root cause"),
+            "label": bk.plain("Root cause"),
             "optional": True,
             "element": {"type": "static_select", "action_id": VALUE, "options": [_option(c) for c in list(root_causes)[:100]]},
         },
@@ -356,7 +329,7 @@ def resolve_modal(h: Handoff, root_causes: Sequence[str]) -> dict[str, Any]:
         {
             "type": "input",
             "block_id": FOLLOW_UP,
-            "label": _plain("Follow up"),
+            "label": bk.plain("Follow up"),
             "optional": True,
             "element": {
                 "type": "checkboxes",
@@ -425,7 +398,7 @@ def followup_reminder(h: Handoff, now: float) -> tuple[str, Blocks]:
     ago = minutes(now - (h.resolved_at or now))
     text = (f"Follow-up time: {ago} ago {mention(h.resolved_by)} resolved the handoff on {thread} (“{quote(h.issue, 80)}”). "
             "Check in with the customer that what was promised happened.")
-    blocks: Blocks = [_section(text)]
+    blocks: Blocks = [bk.section(text)]
     if h.resolution:
-        blocks.append(_context(f"What was done: {quote(h.resolution, 300)}"))
+        blocks.append(bk.context(f"What was done: {quote(h.resolution, 300)}"))
     return f"Follow-up: {quote(h.issue, 80)}", blocks

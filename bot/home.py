@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from bot.blocks import context as _context
+from bot.blocks import header as _header
+from bot.blocks import section as _section
 from bot.commands import COMMAND, handoff_entry
 from bot.handoff import channel_ref
 from bot.report import Stats, duration, handoff_row, percent
@@ -21,18 +24,6 @@ TECHNIQUES = (
     ("Boundaries in steps", "Abuse aimed at you: 1 ask for respect, 2 a final warning, 3 end the chat and follow up in writing."),
     ("Hand over early", "A demand beyond your reach or a threat is a handoff, not a failure. Use *Start handoff* or the message menu."),
 )
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-
-
-def _header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
 
 
 def _home(blocks: list[dict[str, Any]]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot import ids
+from bot.blocks import button as _button
 from bot.safety import escape, quote
 
 # A trigger named in words an agent reads at a glance ("why: waiting, billing").
@@ -105,13 +106,6 @@ def _buttons(ref: str, handoff_value: str | None, feedback: bool = True) -> dict
     if handoff_value is not None:
         elements.append(_button("Start handoff", ids.START_HANDOFF, handoff_value, style="danger"))
     return {"type": "actions", "block_id": "whisper_actions", "elements": elements}
-
-
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button: dict = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def acknowledged(blocks: Iterable[dict], verdict: str) -> list[dict]:

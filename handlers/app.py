@@ -22,6 +22,7 @@ from handlers import logs
 from handlers.gateway import SlackGateway, make_client
 from handlers.metrics import Metrics
 from handlers.slack_auth import SlackAuth, keep_checking
+from shell.people import People
 
 log = logging.getLogger("deescalate")
 
@@ -56,6 +57,10 @@ class Runtime:
     background: set[asyncio.Task] = field(default_factory=set)
     loops: list[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=list)
     ready: bool = False
+    people: People = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.people = People(self.store, self.gateway, lambda: self.clock())
 
     def spawn(self, work: Awaitable[Any], name: str) -> asyncio.Task:
         """Run slow work after the ack, keeping a reference so it is not garbage-collected mid-flight."""

@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 
+from bot.config import ConfigError, load_config
 from handlers.cli_config import cli_config
 
 

@@ -34,13 +34,7 @@ log = logging.getLogger("deescalate.events")
 
 # Subtypes that carry something a person wrote; joins, topic changes, pins and the like are ignored.
 CONTENT_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
-AGENTS_CACHE_SECONDS = 600
 RECOVERY_EVERY_SECONDS = 3600
-
-# Resolved agent user groups per runtime: (expires at, members). Saves a Redis trip per message.
-_agents_memo: dict[int, tuple[float, frozenset[str] | None]] = {}
-_agents_lock: dict[int, asyncio.Lock] = {}
-
 
 def register(app: Any, runtime: Any) -> None:
     settings = Settings.from_config(runtime.config)
@@ -173,37 +167,9 @@ async def roles_for(runtime: Any, body: dict) -> Roles:
         return Roles(None, home_team, shared)
     agents = set(people.users)
     if people.group:
-        members = await _group_members(runtime, people.group)
+        members = await runtime.people.members(people.group)
         agents |= members or set()
     return Roles(frozenset(agents), home_team, shared)
-
-
-async def _group_members(runtime: Any, group: str) -> frozenset[str] | None:
-    memo = _agents_memo.get(id(runtime))
-    if memo is not None and memo[0] > runtime.clock():
-        return memo[1]
-    # A burst of first messages waits for one lookup instead of asking Slack once each.
-    async with _agents_lock.setdefault(id(runtime), asyncio.Lock()):
-        memo = _agents_memo.get(id(runtime))
-        if memo is not None and memo[0] > runtime.clock():
-            return memo[1]
-        return await _look_up_group(runtime, group)
-
-
-async def _look_up_group(runtime: Any, group: str) -> frozenset[str] | None:
-    now = runtime.clock()
-    name = f"agents:{group}"
-    cached = await runtime.store.cached(name)
-    if cached is not None:
-        members: frozenset[str] | None = frozenset(cached)
-    else:
-        found = await runtime.gateway.usergroup_members(group)
-        members = None if found is None else frozenset(found)
-        if members is not None:
-            await runtime.store.cache(name, sorted(members), AGENTS_CACHE_SECONDS)
-    # A failed lookup is retried after a minute rather than on every message.
-    _agents_memo[id(runtime)] = (now + (AGENTS_CACHE_SECONDS if members is not None else 60), members)
-    return members
 
 
 async def perform(runtime: Any, actions: tuple[Action, ...], at: float) -> None:

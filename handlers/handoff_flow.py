@@ -15,7 +15,6 @@ from handlers.gateway import Sent
 log = logging.getLogger("deescalate.handoffs")
 
 _HANDOFF_ID = re.compile(r"[0-9a-f]{12}")
-GROUP_CACHE_SECONDS = 600  # usergroups.users.list is rate-limited (tier 2); membership changes rarely
 
 
 NOT_YOURS = (
@@ -97,25 +96,9 @@ async def load_case(runtime: Runtime, channel: str, root_ts: str) -> Case | None
 
 
 async def is_supervisor(runtime: Runtime, user: str) -> bool:
-    """A configured supervisor, or a member of the configured user group (membership cached 10 minutes)."""
+    """A configured supervisor, or a member of the configured user group (see shell/people.py)."""
     people = runtime.config.supervisors
-    if user in people.users:
-        return True
-    if not people.group:
-        return False
-    return user in await group_members(runtime, people.group)
-
-
-async def group_members(runtime: Runtime, group: str) -> set[str]:
-    name = f"usergroup:{group}"
-    cached = await runtime.store.cached(name)
-    if cached is not None:
-        return set(cached)
-    members = await runtime.gateway.usergroup_members(group)
-    if members is None:
-        return set()  # Slack failed: refuse now, ask again next time (nothing cached)
-    await runtime.store.cache(name, sorted(members), GROUP_CACHE_SECONDS)
-    return members
+    return await runtime.people.is_in(user, people.users, people.group)
 
 
 def handoff_id_ok(handoff_id: str) -> bool:
