@@ -22,7 +22,7 @@ from bot import effects
 from bot.case import Case
 from bot.outcome import issue_line, wanted_outcome
 from bot.safety import escape, redact
-from bot.vocabulary import LEVELS, level_index
+from bot.vocabulary import LEVELS, SEVERE, level_index
 
 STATES: tuple[str, ...] = ("open", "accepted", "declined", "resolved")
 LIVE_STATES = frozenset({"open", "accepted"})  # a thread can have at most one of these
@@ -88,7 +88,7 @@ def suggest_severity(case: Case) -> str:
     flags = set(case.flags)
     triggers = set(case.evidence)
     peak = level_index(case.peak_level) if case.peak_level in LEVELS else 0
-    if flags & {"threat", "hate"} or triggers & {"threat", "hate"}:
+    if (flags | triggers) & SEVERE:
         return "critical"
     stakes = bool(triggers & {"legal", "public", "churn"} or flags & {"churn"})
     if peak >= level_index("heated") or case.abuse_seen or (stakes and peak >= level_index("tense")):

@@ -1,4 +1,7 @@
-"""The shared words of the domain: levels, flags and triggers, used by the detector and the phrasebook."""
+"""The shared words of the domain: levels, flags and triggers, used by the detector and the phrasebook.
+
+The bottom of the import graph: this module imports nothing, and phrasebook/ imports nothing else of bot/.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,10 @@ LEVELS: tuple[str, ...] = ("calm", "uneasy", "tense", "heated")
 
 # Flags a message or thread can carry; threat and hate are always raised, whatever the score.
 FLAGS: tuple[str, ...] = ("abusive", "threat", "hate", "authority", "churn", "repeat")
+
+# The most serious harms: a thread with one of these is escalated first and its handoff is critical,
+# whatever else it carries. (As flags and as triggers they have the same names.)
+SEVERE: frozenset[str] = frozenset({"threat", "hate"})
 
 # Triggers name *why* a moment is hard. Detector signals use these as their `kind`, and
 # phrasebook entries use them as tags saying when a phrasing fits.

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Collection, Sequence
 
-from bot.vocabulary import LEVELS, TRIGGERS, level_index
+from bot.vocabulary import LEVELS, SEVERE, TRIGGERS, level_index
 from phrasebook.fill import fill
 from phrasebook.model import KINDS, TITLES, Phrase, Phrasebook
 
@@ -86,7 +86,7 @@ class Suggestion:
 
 # Troubles in the order they matter: the first group a moment touches decides the plan and
 # which phrasings lead (naming a repeat contact matters more than the fault behind it).
-_URGENT: tuple[frozenset[str], ...] = (frozenset({"threat", "hate"}), frozenset({"abuse"}), frozenset({"authority", "legal"}))
+_URGENT: tuple[frozenset[str], ...] = (SEVERE, frozenset({"abuse"}), frozenset({"authority", "legal"}))
 _SPECIFIC: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
     (frozenset({"repeat_contact", "transfer"}), ("apology", "expectations")),
     (frozenset({"delay", "outage", "defect"}), ("apology", "expectations")),
@@ -102,7 +102,7 @@ def plan(moment: Moment) -> tuple[tuple[str, ...], int | None]:
     """The kinds that fit this moment, primary first, and the boundary step if one is due."""
     tags = moment.tags
     heated = level_index(moment.level) >= level_index("tense")
-    if tags & {"threat", "hate"}:
+    if tags & SEVERE:
         return ("escalation",), None
     if "abuse" in tags:
         return ("boundary",), min(moment.boundary_step + 1, 3)
