@@ -22,6 +22,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
+COPY shell ./shell
+COPY cli ./cli
 COPY phrasebook ./phrasebook
 RUN pip install --no-deps .
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.harness import SIGNING_SECRET, SUPERVISOR, SUPERVISOR_CHANNEL, BotHandle  # noqa: E402
-from tests.signing import SignedSender, message_event  # noqa: E402
+from tests.support.harness import SIGNING_SECRET, SUPERVISOR, SUPERVISOR_CHANNEL, BotHandle  # noqa: E402
+from tests.support.signing import SignedSender, message_event  # noqa: E402
 
 ANGRY = "This is RIDICULOUS. Third time I'm asking and nobody helps, I want a refund NOW!!!"
 

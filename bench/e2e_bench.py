@@ -31,8 +31,8 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.redis_server import RedisServer  # noqa: E402
-from tests.signing import SignedSender, message_event  # noqa: E402
+from tests.support.redis_server import RedisServer  # noqa: E402
+from tests.support.signing import SignedSender, message_event  # noqa: E402
 
 SECRET = "bench-signing-secret"
 CHANNEL, CUSTOMER, AGENT = "CBENCH01", "UCUSTOMER", "U_AGENT"
@@ -119,7 +119,7 @@ def launch(kind: str, redis_url: str, api_url: str) -> tuple[subprocess.Popen, s
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
-    args = [sys.executable, "-m", "handlers.cli", "serve"] if kind == "deescalate" else [sys.executable, str(ROOT / "bench" / "reference_bot.py")]
+    args = [sys.executable, "-m", "cli.main", "serve"] if kind == "deescalate" else [sys.executable, str(ROOT / "bench" / "reference_bot.py")]
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/bench-{kind}.log", "w"))  # noqa: SIM115
     return proc, f"http://127.0.0.1:{port}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.links import parse_link
-from bot.store import Forgotten, ForgetScope
+from shell.store import Forgotten, ForgetScope
 
 _USER = re.compile(r"^(?:<@)?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 _CHANNEL = re.compile(r"^(?:<#)?([CGD][A-Z0-9]{2,})(?:\|[^>]*)?>?$")

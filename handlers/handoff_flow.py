@@ -9,8 +9,8 @@ import re
 from bot.case import Case
 from bot.handoff import LIVE_STATES, Handoff, prefill, thread_ref
 from bot.handoff_blocks import case_post, existing_modal, handoff_modal
-from handlers.app import Runtime
-from handlers.gateway import Sent
+from shell.app import Runtime
+from shell.gateway import Sent
 
 log = logging.getLogger("deescalate.handoffs")
 

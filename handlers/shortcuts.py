@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
-from handlers.app import Runtime
+from shell.app import Runtime
 from handlers.handoff_flow import open_handoff_modal
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from bot import effects
 from bot.handoff import audit, repost_changes, sla_plan
 from bot.handoff_blocks import followup_reminder, group_mention, renotify_post
-from handlers.app import Runtime
+from shell.app import Runtime
 from handlers.events import fire_recovery, fire_unattended
 from handlers.handoff_flow import load_handoff, refresh_posts
 

@@ -44,8 +44,8 @@ from bot.handoff_blocks import (
     read_resolution,
     supervisor_dm,
 )
-from bot.store import Transition
-from handlers.app import Runtime
+from shell.store import Transition
+from shell.app import Runtime
 from handlers.events import send_recovery
 from handlers.handoff_flow import (
     NOT_YOURS,

@@ -68,7 +68,7 @@ class Scratch:
 
     def run(self, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "COLUMNS": "120", **(env or {})}
-        return subprocess.run([sys.executable, "-m", "handlers.cli", *args], cwd=self.dir, env=environ, input=stdin,
+        return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=self.dir, env=environ, input=stdin,
                               capture_output=True, text=True, timeout=300)
 
     def close(self) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from hypothesis import settings
 
-from tests.harness import BotHandle, bot_env
-from tests.redis_server import RedisServer, redis_available
-from tests.standin import SlackStandIn
+from tests.support.harness import BotHandle, bot_env
+from tests.support.redis_server import RedisServer, redis_available
+from tests.support.standin import SlackStandIn
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -1,0 +1,1 @@
+"""The command line: `deescalate serve | score | replay | report | forget | phrasebook check`."""
