@@ -91,7 +91,7 @@ class BadCommand:
 
 @dataclass(frozen=True)
 class Forget:
-    scope: Any  # shell.store.ForgetScope
+    scope: Any  # bot.forget.ForgetScope
 
 
 Request = Help | Phrases | Check | Status | Handoff | Handoffs | StatsRequest | Forget | BadCommand

@@ -3,12 +3,40 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.links import parse_link
-from shell.store import Forgotten, ForgetScope
 
 _USER = re.compile(r"^(?:<@)?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 _CHANNEL = re.compile(r"^(?:<#)?([CGD][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
+
+
+@dataclass(frozen=True)
+class ForgetScope:
+    """Exactly one of: a user id, a channel id, or one thread (channel, root_ts)."""
+
+    user: str | None = None
+    channel: str | None = None
+    thread: tuple[str, str] | None = None
+
+    def describe(self) -> tuple[str, str]:
+        """(scope name, target) for the audit line: ids only, never text."""
+        if self.user:
+            return "user", self.user
+        if self.channel:
+            return "channel", self.channel
+        assert self.thread is not None
+        return "thread", f"{self.thread[0]}/{self.thread[1]}"
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    threads: int  # thread records deleted
+    handoffs: int  # handoffs whose text was removed (their state and times stay for the counts)
+    audit_entries: int  # audit entries whose quoted text was removed
+    timers: int  # thread timers (recovery, unattended) cancelled
+
+
 USAGE = "forget --user U… | --channel C… | --thread <thread link>"
 
 

@@ -654,17 +654,13 @@ def record_feedback(case: Case, number: int, verdict: str) -> tuple[Case, bool]:
     return case, True
 
 
-def recovery_for(case: Case, agent: str, now: float, book: Any = None) -> Recovery | None:
+def recovery_for(case: Case, agent: str, now: float, book: Any) -> Recovery | None:
     """A recovery nudge for an agent who just came through a thread with abuse; None if the thread had none.
 
     The once-per-hour-per-agent guard is the caller's (store.once(f"recovery:{agent}", 3600)).
     """
     if not case.abuse_seen or not agent:
         return None
-    if book is None:
-        from phrasebook import load_phrasebook
-
-        book = _default_book(load_phrasebook)
     from phrasebook import fill
 
     phrases = [p for p in book.phrases("recovery") if not p.levels or case.peak_level in p.levels]
@@ -673,12 +669,3 @@ def recovery_for(case: Case, agent: str, now: float, book: Any = None) -> Recove
     phrase = phrases[zlib.crc32(f"{agent}:{case.root_ts}:{int(now // 3600)}".encode()) % len(phrases)]
     text, blocks = wb.recovery(fill(phrase.text))
     return Recovery(agent, text, tuple(blocks), phrase.id)
-
-
-_BOOK: list[Any] = []
-
-
-def _default_book(load: Any) -> Any:
-    if not _BOOK:
-        _BOOK.append(load())
-    return _BOOK[0]

@@ -56,6 +56,7 @@ from typing import Any
 from redis.exceptions import NoScriptError
 
 from bot import effects
+from bot.forget import Forgotten, ForgetScope
 from bot.handoff import LIVE_STATES, Handoff, Move
 
 log = logging.getLogger("deescalate.store")
@@ -509,7 +510,7 @@ class Store:
 
     # ---- forgetting (data deletion) ---------------------------------------------------------
 
-    async def forget(self, scope: "ForgetScope", *, who: str, now: float | None = None) -> "Forgotten":
+    async def forget(self, scope: ForgetScope, *, who: str, now: float | None = None) -> Forgotten:
         """Delete what the bot keeps about a user, a channel or one thread; one audit line records it."""
         return await _forget(self, scope, who=who, now=time.time() if now is None else now)
 
@@ -546,32 +547,6 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return n
 """
-
-
-@dataclass(frozen=True)
-class ForgetScope:
-    """Exactly one of: a user id, a channel id, or one thread (channel, root_ts)."""
-
-    user: str | None = None
-    channel: str | None = None
-    thread: tuple[str, str] | None = None
-
-    def describe(self) -> tuple[str, str]:
-        """(scope name, target) for the audit line: ids only, never text."""
-        if self.user:
-            return "user", self.user
-        if self.channel:
-            return "channel", self.channel
-        assert self.thread is not None
-        return "thread", f"{self.thread[0]}/{self.thread[1]}"
-
-
-@dataclass(frozen=True)
-class Forgotten:
-    threads: int  # thread records deleted
-    handoffs: int  # handoffs whose text was removed (their state and times stay for the counts)
-    audit_entries: int  # audit entries whose quoted text was removed
-    timers: int  # thread timers (recovery, unattended) cancelled
 
 
 async def _scan(redis: Any, pattern: str) -> list[str]:
