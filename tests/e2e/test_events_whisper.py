@@ -10,6 +10,7 @@ from bot import ids
 from bot.case import Case
 from handlers.events import fire_recovery
 from tests.support.harness import SUPERVISOR_CHANNEL
+from tests.support.round_trips import RoundTrips
 from tests.support.signing import bot_message, message_changed, message_deleted, message_event
 
 CHANNEL = "CSUPPORT"
@@ -389,39 +390,19 @@ def test_a_whispered_message_costs_one_redis_round_trip(make_bot, standin, redis
 
     bot = make_bot(redis_url)
     Conversation(bot, standin).opened()  # the first commit of a process loads the script into Redis
-    client = bot.store.redis
-    trips: list[str] = []
-    plain, pipeline = client.execute_command, client.pipeline
 
     def in_message_work() -> bool:
         task = asyncio.current_task()
         return task is not None and task.get_name() == "event:message"
 
-    async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        if in_message_work():
-            trips.append(str(args[0]))
-        return await plain(*args, **kwargs)
-
-    def counted_pipeline(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        pipe = pipeline(*args, **kwargs)
-        run = pipe.execute
-
-        async def execute(*a, **k):  # noqa: ANN002, ANN003, ANN202
-            if in_message_work():
-                trips.append("pipeline")
-            return await run(*a, **k)
-
-        pipe.execute = execute
-        return pipe
-
-    client.execute_command, client.pipeline = counted, counted_pipeline
-    talk = Conversation(bot, standin).opened()  # a new thread: no read before its first commit
-    talk.post(CUSTOMER, HEATED)
-    standin.wait_for("chat.postEphemeral")
-    bot.settle()
-    talk.post(AGENT, "I'm sorry for the wait, let me fix this now.")
-    bot.settle()
-    assert trips == ["EVALSHA"] * 4  # the commit, once per message; counters are written behind
+    with RoundTrips(bot.store.redis, counting=in_message_work) as counted:
+        talk = Conversation(bot, standin).opened()  # a new thread: no read before its first commit
+        talk.post(CUSTOMER, HEATED)
+        standin.wait_for("chat.postEphemeral")
+        bot.settle()
+        talk.post(AGENT, "I'm sorry for the wait, let me fix this now.")
+        bot.settle()
+    assert counted.trips == ["EVALSHA"] * 4  # the commit, once per message; counters are written behind
     day = next(iter(bot.run(bot.store.daily_counters(1, bot.runtime.clock())).values()))
     assert day["whispers"] == 1
 

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from shell.store import Store
+from tests.support.round_trips import RoundTrips
 
 
 @pytest.fixture(params=["embedded", "redis"])
@@ -84,32 +85,13 @@ def test_an_accept_is_one_round_trip_that_ends_its_sla_timers_and_returns_the_ha
         assert first.status == "ok"
         other, _ = await store.create_handoff("C2", "7.7", {"requested_at": "100.0"}, {"what": "opened"})
         await store.schedule(sla_timer(other, 1), 501.0)
-        trips: list[str] = []
-        plain, pipeline = store.redis.execute_command, store.redis.pipeline
-
-        async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            trips.append(str(args[0]))
-            return await plain(*args, **kwargs)
-
-        def counted_pipeline(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            pipe = pipeline(*args, **kwargs)
-            run = pipe.execute
-
-            async def execute(*a, **k):  # noqa: ANN002, ANN003, ANN202
-                trips.append("pipeline")
-                return await run(*a, **k)
-
-            pipe.execute = execute
-            return pipe
-
-        store.redis.execute_command, store.redis.pipeline = counted, counted_pipeline
-        moved = await store.apply(other, accept_move(other, "USUPER2", 300.0, 2))
-        assert trips == ["pipeline"]
+        with RoundTrips(store.redis) as counted:
+            moved = await store.apply(other, accept_move(other, "USUPER2", 300.0, 2))
+        assert counted.trips == ["pipeline"]
         h = moved.handoff()
         assert h is not None and (h.state, h.accepted_by, h.accepted_at) == ("accepted", "USUPER2", 300.0)
         again = await store.apply(other, accept_move(other, "USUPER1", 301.0, 2))
         assert again.status == "refused" and again.handoff() is None and again.before["accepted_by"] == "USUPER2"
-        store.redis.execute_command, store.redis.pipeline = plain, pipeline
         assert [t for t, _ in await store.timers()] == ["recovery|C1|6.6"]
         assert {row["id"] for row in await store.open_handoffs()} == {handoff_id, other}  # accepted is still live
         declined = await store.create_handoff("C3", "8.8", {"requested_at": "100.0"}, {})
