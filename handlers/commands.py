@@ -32,7 +32,7 @@ def register(app, runtime) -> None:  # noqa: ANN001
         elif isinstance(request, cmd.Handoff):
             await ack()
             # views.open must follow the ack within Slack's 3-second trigger window: no spawn here.
-            from handlers.handoff_flow import open_handoff_modal
+            from handlers.handoffs.flow import open_handoff_modal
 
             link = request.link
             await open_handoff_modal(
@@ -78,7 +78,7 @@ async def _answer_later(runtime: Any, request: cmd.Request, user: str, response_
 
 
 async def _slow_answer(runtime: Any, request: cmd.Request, user: str) -> dict[str, Any]:
-    from handlers.handoff_flow import is_supervisor
+    from handlers.handoffs.flow import is_supervisor
 
     now = runtime.clock()
     if isinstance(request, cmd.Status):

@@ -23,7 +23,7 @@ def register(app, runtime) -> None:  # noqa: ANN001
 
 async def publish(runtime: Any, user: str) -> None:
     """Build and publish one person's Home tab."""
-    from handlers.handoff_flow import is_supervisor
+    from handlers.handoffs.flow import is_supervisor
     from phrasebook.model import KINDS, TITLES
 
     now = runtime.clock()

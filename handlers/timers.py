@@ -17,8 +17,8 @@ from bot import effects
 from bot.handoff import audit, repost_changes, sla_plan
 from bot.handoff_blocks import followup_reminder, group_mention, renotify_post
 from shell.app import Runtime
-from handlers.events import fire_recovery, fire_unattended
-from handlers.handoff_flow import load_handoff, refresh_posts
+from handlers.whispers.messages import fire_recovery, fire_unattended
+from handlers.handoffs.flow import load_handoff, refresh_posts
 
 log = logging.getLogger("deescalate.timers")
 

@@ -26,8 +26,8 @@ from shell.people import People
 
 log = logging.getLogger("deescalate")
 
-# One module per Slack surface, each with register(app, runtime).
-SURFACES = ("events", "actions", "handoffs", "commands", "shortcuts", "views", "home", "timers")
+# One listener package or module per feature, each with register(app, runtime).
+FEATURES = ("whispers", "handoffs", "commands", "home", "timers")
 
 T = TypeVar("T")
 
@@ -176,8 +176,8 @@ def build_runtime(config: Config, *, store: Store | None = None, book: Any = Non
         runtime.metrics.errors.labels(handler=_kind(body)).inc()
         log.error("listener failed on %s: %s: %s", _kind(body), type(error).__name__, error)
 
-    for surface in SURFACES:
-        module = importlib.import_module(f"handlers.{surface}")
+    for feature in FEATURES:
+        module = importlib.import_module(f"handlers.{feature}")
         module.register(app, runtime)
     return runtime
 

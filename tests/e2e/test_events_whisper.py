@@ -8,7 +8,7 @@ import pytest
 
 from bot import ids
 from bot.case import Case
-from handlers.events import fire_recovery
+from handlers.whispers.messages import fire_recovery
 from tests.support.harness import SUPERVISOR_CHANNEL
 from tests.support.round_trips import RoundTrips
 from tests.support.signing import bot_message, message_changed, message_deleted, message_event
@@ -410,7 +410,7 @@ def test_a_whispered_message_costs_one_redis_round_trip(make_bot, standin, redis
 def test_buttons_and_timers_on_an_unknown_thread_store_nothing(make_bot, standin) -> None:  # noqa: ANN001
     """A click on a whisper of an expired thread answers "expired" and leaves no stub record behind."""
     from bot import ids
-    from handlers.events import fire_recovery, fire_unattended
+    from handlers.whispers.messages import fire_recovery, fire_unattended
 
     bot = make_bot()
     url = standin.response_url("gone")

@@ -14,7 +14,7 @@ from bot import whisper_blocks as wb
 from bot.case import Case
 from bot.handoff import thread_ref
 from bot.whisper import another, note_of, record_feedback, render_note
-from handlers.handoff_flow import is_supervisor
+from handlers.handoffs.flow import is_supervisor
 
 log = logging.getLogger("deescalate.actions")
 

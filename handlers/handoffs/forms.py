@@ -46,8 +46,8 @@ from bot.handoff_blocks import (
 )
 from shell.store import Transition
 from shell.app import Runtime
-from handlers.events import send_recovery
-from handlers.handoff_flow import (
+from handlers.whispers.messages import send_recovery
+from handlers.handoffs.flow import (
     NOT_YOURS,
     is_supervisor,
     load_case,

@@ -14,7 +14,7 @@ from bot import ids
 from bot.handoff import Handoff, accept_move, can, mention, refusal, resolve_refusal, too_late
 from bot.handoff_blocks import agent_notice, decline_modal, reassign_modal, resolve_modal, supervisor_dm
 from shell.app import Runtime
-from handlers.handoff_flow import handoff_id_ok, is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
+from handlers.handoffs.flow import handoff_id_ok, is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
 
 log = logging.getLogger("deescalate.handoffs")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot import ids
 from shell.app import Runtime
-from handlers.handoff_flow import open_handoff_modal
+from handlers.handoffs.flow import open_handoff_modal
 
 
 def register(app: Any, runtime: Runtime) -> None:
