@@ -343,7 +343,7 @@ def summarize_profile(path: str, top: int = 16) -> list[tuple[str, float]]:
         ("thread record (bot/case.py)", "bot/case.py"),
         ("json encode/decode", "json/"),
         ("redis-py", "redis/"),
-        ("store (bot/store.py)", "bot/store.py"),
+        ("store (shell/store.py)", "shell/store.py"),
         ("slack_sdk Web API client", "slack_sdk/"),
         ("aiohttp client (to Slack)", "aiohttp/client"),
         ("aiohttp client (to Slack)", "aiohttp/connector"),
@@ -351,6 +351,7 @@ def summarize_profile(path: str, top: int = 16) -> list[tuple[str, float]]:
         ("aiohttp server + HTTP parsing", "aiohttp/"),
         ("prometheus metrics", "prometheus_client"),
         ("our handlers (handlers/)", "handlers/"),
+        ("our shell (shell/)", "shell/"),
         ("asyncio event loop, sockets", "asyncio/"),
         ("asyncio event loop, sockets", "selectors"),
     ]

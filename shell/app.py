@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 # The longest a Redis call may delay an acknowledgement (Slack gives up, and retries, after 3 s).
 ACK_STORE_TIMEOUT = 0.5
-# Daily counters and App Home entries are written behind, at most this late (see bot/store.py).
+# Daily counters and App Home entries are written behind, at most this late (see shell/store.py).
 FLUSH_SECONDS = 1.0
 # The HTTP answer to a message event waits for that message's work (commit and whispers) this long at
 # most, then the work carries on after the ack. Holding the answer while the work is quick is back-

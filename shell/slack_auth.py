@@ -105,7 +105,7 @@ class SlackAuth(AsyncAuthorize):
         if self._result is not None:
             return self._result
         # Not verified yet (Slack was unreachable at start-up): the workspace the request names, our
-        # token. The bot user is unknown until auth.test answers; handlers/events.py still recognises
+        # token. The bot user is unknown until auth.test answers; handlers/whispers/messages.py still recognises
         # the bot's own posts from what Slack puts in each event (authorizations, api_app_id).
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=self.token)
 

@@ -2,7 +2,7 @@
 
 Accept is decided by one atomic store transition, so two supervisors (or two replicas) clicking at
 once get exactly one winner; the other is told privately who took it. Decline, Reassign and Resolve
-open a modal (inside the trigger's 3 seconds); their submissions are handled in handlers/views.py.
+open a modal (inside the trigger's 3 seconds); their submissions are handled in handlers/handoffs/forms.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Whisper buttons: "Another suggestion" and the Helpful / Not helpful verdicts.
 
 Whispers are ephemeral, and Slack cannot chat.update an ephemeral message: every answer here
-replaces the whisper through the interaction's response_url. ("Start handoff" belongs to handlers/handoffs.py.)
+replaces the whisper through the interaction's response_url. ("Start handoff" belongs to handlers/handoffs/buttons.py.)
 """
 
 from __future__ import annotations

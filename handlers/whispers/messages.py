@@ -42,7 +42,7 @@ def register(app: Any, runtime: Any) -> None:
     @app.event("message")
     async def on_message(body: dict) -> None:
         # Bolt has produced the acknowledgement; the HTTP answer waits briefly for this work (see
-        # ACK_WAIT_SECONDS in handlers/app.py), which runs tracked (errors and latency counted).
+        # ACK_WAIT_SECONDS in shell/app.py), which runs tracked (errors and latency counted).
         runtime.spawn_for_ack(handle_message(runtime, body, settings), "event:message")
 
 
