@@ -16,6 +16,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.case import Case
 from bot.config import Config
 from shell.store import Store, StoreUnavailable
 from shell import logs
@@ -93,45 +94,19 @@ class Runtime:
         finally:
             self.metrics.latency.labels(handler=name).observe(time.perf_counter() - started)
 
-    async def update_thread(
+    async def update_case(
         self,
         channel: str,
         root_ts: str,
-        change: Callable[[dict[str, Any] | None], tuple[dict[str, Any] | None, T]],
+        change: Callable[[Case | None], tuple[Case | None, T]],
         *,
         event_id: str | None = None,
-        attempts: int = 8,
-    ) -> tuple[dict[str, Any] | None, T] | None:
-        """Apply a pure change to a thread record and commit it; None when the event was a repeat.
-
-        `change` gets the current record (None for a thread never stored, or expired) and returns
-        (new record, result); a new record of None means "nothing to write" (a button on an expired
-        thread, a timer with nothing left to do). It may run more than once when another replica
-        wrote the thread meanwhile, so it must be pure.
-        """
-        # Not in this process's cache: assume a new thread rather than read first. For a new thread
-        # that saves a round trip; for one another replica wrote, the commit reports the conflict
-        # with the fresh record (still two round trips, as reading first would be).
-        cached = self.store.cached_thread(channel, root_ts)
-        known = cached is not None
-        version, record = cached if cached is not None else (0, None)
-        for _ in range(attempts):
-            new_record, result = change(record)
-            if new_record is None:
-                if known:
-                    return record, result
-                # "Nothing to write" on a guess is not an answer: read, then decide again.
-                version, record = await self.store.load_thread(channel, root_ts)
-                known = True
-                continue
-            commit = await self.store.commit_thread(channel, root_ts, version, new_record, event_id=event_id)
-            if commit.status == "ok":
-                return new_record, result
-            if commit.status == "duplicate":
-                self.metrics.duplicates.inc()
-                return None
-            version, record, known = commit.version, commit.record, True
-        raise StoreUnavailable(f"thread {channel}/{root_ts} kept changing under {attempts} attempts")
+    ) -> tuple[Case | None, T] | None:
+        """Store.update_case, counting a repeated event (None) as a duplicate."""
+        done = await self.store.update_case(channel, root_ts, change, event_id=event_id)
+        if done is None:
+            self.metrics.duplicates.inc()
+        return done
 
 
 def _is_store_error() -> bool:

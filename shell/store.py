@@ -49,17 +49,19 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from redis.exceptions import NoScriptError
 
 from bot import effects
+from bot.case import Case
 from bot.forget import Forgotten, ForgetScope
 from bot.handoff import LIVE_STATES, Handoff, Move
 
 log = logging.getLogger("deescalate.store")
+T = TypeVar("T")
 
 EVENT_TTL = 3600
 AGENT_DAY_TTL = 2 * 86400
@@ -311,6 +313,46 @@ class Store:
         else:
             self._remember(key, int(new_version), fresh)
         return Commit("conflict", int(new_version), fresh)
+
+    async def update_case(
+        self,
+        channel: str,
+        root_ts: str,
+        change: Callable[[Case | None], tuple[Case | None, T]],
+        *,
+        event_id: str | None = None,
+        attempts: int = 8,
+    ) -> tuple[Case | None, T] | None:
+        """Apply a pure change to a thread's Case and commit it; None when the event was a repeat.
+
+        `change` gets the current Case (None for a thread never stored, or expired) and returns
+        (new case, result); a new case of None means "nothing to write" (a button on an expired
+        thread, a timer with nothing left to do). It may run more than once when another replica
+        wrote the thread meanwhile, so it must be pure. Returns (the case as it now stands, result).
+        """
+        # Not in this process's cache: assume a new thread rather than read first. For a new thread
+        # that saves a round trip; for one another replica wrote, the commit reports the conflict
+        # with the fresh record (still two round trips, as reading first would be).
+        cached = self.cached_thread(channel, root_ts)
+        known = cached is not None
+        version, record = cached if cached is not None else (0, None)
+        for _ in range(attempts):
+            case = Case.from_dict(record) if record else None
+            new_case, result = change(case)
+            if new_case is None:
+                if known:
+                    return case, result
+                # "Nothing to write" on a guess is not an answer: read, then decide again.
+                version, record = await self.load_thread(channel, root_ts)
+                known = True
+                continue
+            commit = await self.commit_thread(channel, root_ts, version, new_case.to_dict(), event_id=event_id)
+            if commit.status == "ok":
+                return new_case, result
+            if commit.status == "duplicate":
+                return None
+            version, record, known = commit.version, commit.record, True
+        raise StoreUnavailable(f"thread {channel}/{root_ts} kept changing under {attempts} attempts")
 
     def _remember(self, key: str, version: int, record: dict[str, Any]) -> None:
         self._cache[key] = (version, record)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import ids
+from bot.case import Case
 from bot.handoff import (
     Handoff,
     audit,
@@ -226,7 +227,7 @@ async def announce_handoff(runtime: Runtime, saved: Saved) -> None:
             await store.update_handoff(handoff_id, {"post_channel": post_channel, "post_ts": post_ts, "post_permalink": post_link})
         else:
             await store.append_audit(handoff_id, audit("bot", "post_failed", now, error=posted.error))
-    await runtime.update_thread(channel, root_ts, _link_thread(handoff_id, channel, root_ts, now))
+    await runtime.update_case(channel, root_ts, _link_thread(handoff_id, channel, root_ts, now))
     if posted is not None and not posted.ok:
         notice = (f"I saved your handoff but couldn't post it to the supervisor channel ({posted.reason}). "
                   "I'll keep trying on the reminder schedule; you may want to ping a supervisor directly.")
@@ -238,9 +239,10 @@ async def announce_handoff(runtime: Runtime, saved: Saved) -> None:
 
 
 def _link_thread(handoff_id: str, channel: str, root_ts: str, now: float) -> Any:
-    def change(record: dict | None) -> tuple[dict, None]:
-        base = record or {"channel": channel, "root_ts": root_ts, "started_at": now}
-        return {**base, "handoff_id": handoff_id}, None
+    def change(case: Case | None) -> tuple[Case, None]:
+        case = case or Case.new(channel, root_ts, now)
+        case.handoff_id = handoff_id
+        return case, None
 
     return change
 

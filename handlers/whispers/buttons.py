@@ -67,16 +67,15 @@ async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
     channel, root_ts, number = ref
     user, supervisor = await _clicker_may(runtime, body)
 
-    def change(record: dict | None) -> tuple[dict | None, tuple[str, list[dict]] | None | bool]:
-        if not record:
+    def change(case: Case | None) -> tuple[Case | None, tuple[str, list[dict]] | None | bool]:
+        if case is None:
             return None, None
-        case = Case.from_dict(record)
         if not _theirs(case, user, supervisor):
             return None, False  # a forged value naming another thread: nothing changes, nothing is shown
         case, rendered = another(case, number, runtime.book)
-        return (case.to_dict() if rendered else None), rendered
+        return (case if rendered else None), rendered
 
-    done = await runtime.update_thread(channel, root_ts, change)
+    done = await runtime.update_case(channel, root_ts, change)
     rendered = done[1] if done else None
     if rendered is False:
         await runtime.gateway.respond(response_url, {"replace_original": False, "text": NOT_YOURS})
@@ -95,16 +94,15 @@ async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None
     channel, root_ts, number = ref
     user, supervisor = await _clicker_may(runtime, body)
 
-    def change(record: dict | None) -> tuple[dict | None, tuple[bool, Case | None]]:
-        if not record:
+    def change(case: Case | None) -> tuple[Case | None, tuple[bool, Case | None]]:
+        if case is None:
             return None, (False, None)
-        case = Case.from_dict(record)
         if not _theirs(case, user, supervisor):
             return None, (False, None)  # another thread's whisper: not counted, not re-rendered
         case, first = record_feedback(case, number, verdict)
-        return (case.to_dict() if first else None), (first, case)
+        return (case if first else None), (first, case)
 
-    done = await runtime.update_thread(channel, root_ts, change)
+    done = await runtime.update_case(channel, root_ts, change)
     first, case = done[1] if done else (False, None)
     if first:
         await runtime.store.count({f"feedback_{verdict}": 1}, runtime.clock())

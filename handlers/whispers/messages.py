@@ -148,11 +148,10 @@ async def handle_message(runtime: Any, body: dict, settings: Settings | None = N
     roles = await roles_for(runtime, body)
     book = runtime.book
 
-    def change(record: dict | None) -> tuple[dict, tuple[Action, ...]]:
-        case, actions = decide(Case.from_dict(record) if record else None, msg, roles, settings, book)
-        return case.to_dict(), actions
+    def change(case: Case | None) -> tuple[Case, tuple[Action, ...]]:
+        return decide(case, msg, roles, settings, book)
 
-    done = await runtime.update_thread(msg.channel, msg.root_ts, change, event_id=body.get("event_id"))
+    done = await runtime.update_case(msg.channel, msg.root_ts, change, event_id=body.get("event_id"))
     if done is None:
         return  # a retried event: its actions were performed the first time
     await perform(runtime, done[1], now)
@@ -239,16 +238,13 @@ async def fire_recovery(runtime: Any, timer: str) -> None:
         return
     channel, root_ts = thread
 
-    def mark(record: dict | None) -> tuple[dict | None, Case | None]:
-        if not record:
-            return None, None
-        case = Case.from_dict(record)
-        if case.recovery_sent or not case.abuse_seen:
+    def mark(case: Case | None) -> tuple[Case | None, Case | None]:
+        if case is None or case.recovery_sent or not case.abuse_seen:
             return None, None
         case.recovery_sent = True
-        return case.to_dict(), case
+        return case, case
 
-    done = await runtime.update_thread(channel, root_ts, mark)
+    done = await runtime.update_case(channel, root_ts, mark)
     case = done[1] if done else None
     if case is None:
         return
@@ -266,12 +262,11 @@ async def fire_unattended(runtime: Any, timer: str) -> None:
     now = runtime.clock()
     supervisor_channel = runtime.config.supervisor_channel
 
-    def change(record: dict | None) -> tuple[dict | None, tuple[Action, ...]]:
-        if not record:
+    def change(case: Case | None) -> tuple[Case | None, tuple[Action, ...]]:
+        if case is None:
             return None, ()  # expired or never stored: nothing to alert about
-        case, actions = unattended_due(Case.from_dict(record), now, supervisor_channel)
-        return case.to_dict(), actions
+        return unattended_due(case, now, supervisor_channel)
 
-    done = await runtime.update_thread(channel, root_ts, change)
+    done = await runtime.update_case(channel, root_ts, change)
     if done is not None:
         await perform(runtime, done[1], now)
