@@ -18,12 +18,13 @@ from slack_bolt.response import BoltResponse
 
 from bot.case import Case
 from bot.config import Config
-from shell.store import Store, StoreUnavailable
+from phrasebook import Phrasebook
 from shell import logs
 from shell.gateway import SlackGateway, make_client
 from shell.metrics import Metrics
-from shell.slack_auth import SlackAuth, keep_checking
 from shell.people import People
+from shell.slack_auth import SlackAuth, keep_checking
+from shell.store import Store, StoreUnavailable
 
 log = logging.getLogger("deescalate")
 
@@ -47,11 +48,13 @@ WORK_STARTED: contextvars.ContextVar[asyncio.Future | None] = contextvars.Contex
 
 @dataclass
 class Runtime:
+    """Everything a listener needs, built once: config, store, gateway, metrics, phrasebook, user groups."""
+
     config: Config
     store: Store
     gateway: SlackGateway
     metrics: Metrics
-    book: Any  # phrasebook.Phrasebook
+    book: Phrasebook
     app: AsyncApp
     auth: SlackAuth = field(default_factory=lambda: SlackAuth(""))
     clock: Callable[[], float] = time.time

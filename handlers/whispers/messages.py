@@ -1,4 +1,5 @@
-"""Message events: parse, let bot.whisper decide inside the thread's commit, then send what it decided.
+"""Message events: parse, let bot.whisper decide inside the thread's commit, then perform what it decided
+(shell/perform.py).
 
 Order matters: the record is committed (de-duplicating Slack's retries in the same round trip)
 before anything is sent, so a retried or concurrently handled event never whispers twice.
@@ -6,35 +7,18 @@ before anything is sent, so a retried or concurrently handled event never whispe
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from bot import effects
-from bot import whisper_blocks as wb
 from bot.case import Case
-from bot.whisper import (
-    Action,
-    Alert,
-    Count,
-    Incoming,
-    NoteAgent,
-    Nudge,
-    Recovery,
-    Roles,
-    Schedule,
-    Settings,
-    Whisper,
-    decide,
-    recovery_for,
-    unattended_due,
-)
+from bot.whisper import Action, Incoming, Roles, Settings, decide, recovery_for, unattended_due
+from shell.perform import perform, send_recovery_nudge
 
 log = logging.getLogger("deescalate.events")
 
 # Subtypes that carry something a person wrote; joins, topic changes, pins and the like are ignored.
 CONTENT_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
-RECOVERY_EVERY_SECONDS = 3600
 
 def register(app: Any, runtime: Any) -> None:
     settings = Settings.from_config(runtime.config)
@@ -171,63 +155,13 @@ async def roles_for(runtime: Any, body: dict) -> Roles:
     return Roles(frozenset(agents), home_team, shared)
 
 
-async def perform(runtime: Any, actions: tuple[Action, ...], at: float) -> None:
-    """Send and store what the decision asked for; whispers first, since an agent is waiting on them."""
-    whispers = [a for a in actions if isinstance(a, Whisper)]
-    if len(whispers) == 1:
-        await _send_whisper(runtime, whispers[0])  # the usual case: no extra task for a gather
-    elif whispers:
-        await asyncio.gather(*(_send_whisper(runtime, w) for w in whispers))
-    for action in actions:
-        if isinstance(action, Whisper):
-            continue
-        if isinstance(action, Nudge):
-            sent = await runtime.gateway.post_ephemeral(action.channel, action.user, action.text, list(action.blocks), action.thread_ts)
-            if sent.ok:
-                runtime.metrics.nudges.inc()
-        elif isinstance(action, Alert):
-            await _send_alert(runtime, action)
-        elif isinstance(action, Recovery):
-            await _send_recovery(runtime, action)
-        elif isinstance(action, Schedule):
-            await runtime.store.schedule(action.timer, action.due)
-        elif isinstance(action, Count):
-            await runtime.store.count(dict(action.counters), at)
-        elif isinstance(action, NoteAgent):
-            await runtime.store.note_agent_thread(action.user, action.channel, action.root_ts, action.at)
-
-
-async def _send_whisper(runtime: Any, whisper: Whisper) -> None:
-    sent = await runtime.gateway.post_ephemeral(whisper.channel, whisper.user, whisper.text, list(whisper.blocks), whisper.thread_ts)
-    if sent.ok:
-        runtime.metrics.whispers.labels(kind=whisper.kind).inc()
-    else:
-        # user_not_in_channel / channel_not_found: counted by the gateway; nothing else to do.
-        log.info("whisper to %s in %s not delivered: %s", whisper.user, whisper.channel, sent.reason)
-
-
-async def _send_alert(runtime: Any, alert: Alert) -> None:
-    permalink = await runtime.gateway.permalink(alert.thread_channel, alert.root_ts)
-    text, blocks = wb.unattended(channel=alert.thread_channel, level=alert.level, why=alert.why, permalink=permalink)
-    sent = await runtime.gateway.post_message(alert.channel, text, blocks)
-    if sent.ok:
-        runtime.metrics.alerts.inc()
-
-
-async def _send_recovery(runtime: Any, recovery: Recovery) -> bool:
-    if not await runtime.store.once(f"recovery:{recovery.user}", RECOVERY_EVERY_SECONDS):
-        return False
-    sent = await runtime.gateway.dm(recovery.user, recovery.text, list(recovery.blocks))
-    return sent.ok
-
-
 async def send_recovery(runtime: Any, case: Case, agent: str) -> bool:
     """A recovery nudge to `agent` after a thread with abuse (at most once per hour per agent); True if sent.
 
     The handoff flow calls this when it opens a handoff for such a thread.
     """
     recovery = recovery_for(case, agent, runtime.clock(), runtime.book)
-    return recovery is not None and await _send_recovery(runtime, recovery)
+    return recovery is not None and await send_recovery_nudge(runtime, recovery)
 
 
 async def fire_recovery(runtime: Any, timer: str) -> None:
