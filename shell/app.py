@@ -60,6 +60,7 @@ class Runtime:
     clock: Callable[[], float] = time.time
     background: set[asyncio.Task] = field(default_factory=set)
     loops: list[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=list)
+    timers: dict[str, Callable[["Runtime", str], Awaitable[None]]] = field(default_factory=dict)  # kind -> what fires it
     ready: bool = False
     people: People = field(init=False)
 
