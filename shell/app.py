@@ -67,6 +67,10 @@ class Runtime:
     def __post_init__(self) -> None:
         self.people = People(self.store, self.gateway, lambda: self.clock())
 
+    async def is_supervisor(self, user: str) -> bool:
+        """A configured supervisor, or a member of the configured user group (see shell/people.py)."""
+        return await self.people.is_in(user, self.config.supervisors.users, self.config.supervisors.group)
+
     def spawn(self, work: Awaitable[Any], name: str) -> asyncio.Task:
         """Run slow work after the ack, keeping a reference so it is not garbage-collected mid-flight."""
         task = asyncio.ensure_future(self._guarded(work, name))

@@ -8,7 +8,8 @@ import logging
 from typing import Any
 
 from bot import whisper_blocks as wb
-from bot.whisper import Action, Alert, Count, NoteAgent, Nudge, Recovery, Schedule, Whisper
+from bot.case import Case
+from bot.whisper import Action, Alert, Count, NoteAgent, Nudge, Recovery, Schedule, Whisper, recovery_for
 
 log = logging.getLogger("deescalate.events")
 
@@ -64,3 +65,12 @@ async def send_recovery_nudge(runtime: Any, recovery: Recovery) -> bool:
         return False
     sent = await runtime.gateway.dm(recovery.user, recovery.text, list(recovery.blocks))
     return sent.ok
+
+
+async def send_recovery(runtime: Any, case: Case, agent: str) -> bool:
+    """A recovery nudge to `agent` after a thread with abuse (at most once per hour per agent); True if sent.
+
+    Sent when an abusive thread goes quiet, and when a handoff is opened for such a thread.
+    """
+    recovery = recovery_for(case, agent, runtime.clock(), runtime.book)
+    return recovery is not None and await send_recovery_nudge(runtime, recovery)

@@ -45,9 +45,9 @@ from bot.handoff_blocks import (
     read_resolution,
     supervisor_dm,
 )
+from shell.perform import send_recovery
 from shell.store import Transition
 from shell.app import Runtime
-from handlers.whispers.messages import send_recovery
 from handlers.handoffs.flow import (
     NOT_YOURS,
     is_supervisor,
@@ -235,7 +235,7 @@ async def announce_handoff(runtime: Runtime, saved: Saved) -> None:
         notice = agent_notice("opened", h, now)
     await gateway.post_ephemeral(channel, user, notice, thread_ts=root_ts)
     if saved.case is not None:
-        await _recovery(runtime, saved.case, user)
+        await send_recovery(runtime, saved.case, user)
 
 
 def _link_thread(handoff_id: str, channel: str, root_ts: str, now: float) -> Any:
@@ -245,11 +245,6 @@ def _link_thread(handoff_id: str, channel: str, root_ts: str, now: float) -> Any
         return case, None
 
     return change
-
-
-async def _recovery(runtime: Runtime, case: Any, agent: str) -> None:
-    # The whispers listener owns recovery nudges (and their once-an-hour guard).
-    await send_recovery(runtime, case, agent)
 
 
 async def after_decline(runtime: Runtime, h: Handoff, now: float) -> None:

@@ -14,7 +14,6 @@ from bot import whisper_blocks as wb
 from bot.case import Case
 from bot.handoff import thread_ref
 from bot.whisper import another, note_of, record_feedback, render_note
-from handlers.handoffs.flow import is_supervisor
 
 log = logging.getLogger("deescalate.actions")
 
@@ -52,7 +51,7 @@ def parse_ref(value: str | None) -> tuple[str, str, int] | None:
 async def _clicker_may(runtime: Any, body: dict) -> tuple[str, bool]:
     """(the clicker, whether they are a supervisor); a whisper's buttons are for the thread's agents and supervisors."""
     user = str((body.get("user") or {}).get("id") or "")
-    return user, await is_supervisor(runtime, user)
+    return user, await runtime.is_supervisor(user)
 
 
 def _theirs(case: Case, user: str, supervisor: bool) -> bool:

@@ -12,8 +12,8 @@ from typing import Any
 
 from bot import effects
 from bot.case import Case
-from bot.whisper import Action, Incoming, Roles, Settings, decide, recovery_for, unattended_due
-from shell.perform import perform, send_recovery_nudge
+from bot.whisper import Action, Incoming, Roles, Settings, decide, unattended_due
+from shell.perform import perform, send_recovery
 
 log = logging.getLogger("deescalate.events")
 
@@ -153,15 +153,6 @@ async def roles_for(runtime: Any, body: dict) -> Roles:
         members = await runtime.people.members(people.group)
         agents |= members or set()
     return Roles(frozenset(agents), home_team, shared)
-
-
-async def send_recovery(runtime: Any, case: Case, agent: str) -> bool:
-    """A recovery nudge to `agent` after a thread with abuse (at most once per hour per agent); True if sent.
-
-    The handoff flow calls this when it opens a handoff for such a thread.
-    """
-    recovery = recovery_for(case, agent, runtime.clock(), runtime.book)
-    return recovery is not None and await send_recovery_nudge(runtime, recovery)
 
 
 async def fire_recovery(runtime: Any, timer: str) -> None:
