@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import effects
 from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
 from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
-RECOVERY_TIMER = "recovery"
-UNATTENDED_TIMER = "unattended"
+RECOVERY_TIMER = effects.RECOVERY
+UNATTENDED_TIMER = effects.UNATTENDED
 MAX_COACHED = 20
 # Flags that mean "a supervisor should be one click away".
 _HANDOFF_FLAGS = frozenset({"threat", "hate", "authority"})
@@ -215,11 +216,11 @@ def _met_an_outsider(case: Case, user: str) -> None:
 
 
 def recovery_timer(channel: str, root_ts: str) -> str:
-    return f"{RECOVERY_TIMER}|{channel}|{root_ts}"
+    return effects.recovery(channel, root_ts)
 
 
 def unattended_timer(channel: str, root_ts: str) -> str:
-    return f"{UNATTENDED_TIMER}|{channel}|{root_ts}"
+    return effects.unattended(channel, root_ts)
 
 
 def _copy(case: Case) -> Case:
