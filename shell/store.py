@@ -39,7 +39,12 @@ hold only text that went through bot.safety.redact() first (see README, "Securit
 A message's state change is one round trip: the commit script de-duplicates the event, checks the
 record's version (optimistic concurrency between replicas) and writes, all at once. Records are
 cached per process so the read before the write is usually free; a stale cache shows up as a
-version conflict and the caller recomputes from the fresh record the script returns.
+version conflict and the caller recomputes from the fresh record the script returns (`update_case`).
+
+Every handoff transition is a `bot.handoff.Move` (built from its MOVES table) made by `apply`: the
+`_TRANSITION` script checks the state is one the move may start from, sets the fields, appends the
+audit entry and returns the handoff as it was and as it now is; the timers the move ends are removed
+in the same pipeline. Accepting a handoff is one round trip.
 """
 
 from __future__ import annotations

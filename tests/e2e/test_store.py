@@ -101,6 +101,29 @@ def test_an_accept_is_one_round_trip_that_ends_its_sla_timers_and_returns_the_ha
     _run(scenario())
 
 
+def test_a_move_from_a_state_the_table_does_not_allow_changes_nothing(store_url: str | None) -> None:
+    from bot.handoff import decline_move, reassign_move, resolve_move, validate_resolution
+
+    async def scenario() -> None:
+        store = Store.connect(store_url)
+        handoff_id, _ = await store.create_handoff("C4", "9.9", {"requested_at": "100.0"}, {"what": "opened"})
+        resolution, _ = validate_resolution("Refunded", "", "", False, ())
+        early = await store.apply(handoff_id, resolve_move("USUPER1", resolution, 200.0))
+        assert (early.status, early.state_before) == ("refused", "open")
+        moved = await store.apply(handoff_id, reassign_move("open", "USUPER1", "USUPER2", 210.0))
+        assert moved.handoff() is not None and (moved.handoff().state, moved.handoff().assignee) == ("open", "USUPER2")
+        stale = await store.apply(handoff_id, reassign_move("accepted", "USUPER1", "USUPER3", 220.0))  # opened on a state it is not in
+        assert stale.status == "refused"
+        assert (await store.apply(handoff_id, decline_move(handoff_id, "USUPER1", "no", 230.0, 1))).status == "ok"
+        late = await store.apply(handoff_id, decline_move(handoff_id, "USUPER2", "no", 240.0, 1))
+        assert late.status == "refused" and late.before["declined_by"] == "USUPER1"
+        assert [e["what"] for e in await store.audit_trail(handoff_id)] == ["opened", "reassigned", "declined"]
+        assert (await store.apply("000000000000", decline_move("000000000000", "USUPER1", "no", 250.0, 1))).status == "missing"
+        assert (await store.handoff(handoff_id))["assignee"] == "USUPER2"
+
+    _run(scenario())
+
+
 def test_second_handoff_for_a_thread_returns_the_open_one(store_url: str | None) -> None:
     async def scenario() -> None:
         store = Store.connect(store_url)
