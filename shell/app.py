@@ -9,14 +9,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.case import Case
 from bot.config import Config
 from phrasebook import Phrasebook
 from shell import logs
@@ -30,8 +29,6 @@ log = logging.getLogger("deescalate")
 
 # One listener package or module per feature, each with register(app, runtime).
 FEATURES = ("whispers", "handoffs", "commands", "home", "timers")
-
-T = TypeVar("T")
 
 # The longest a Redis call may delay an acknowledgement (Slack gives up, and retries, after 3 s).
 ACK_STORE_TIMEOUT = 0.5
@@ -101,20 +98,6 @@ class Runtime:
                 log.exception("%s failed", name)
         finally:
             self.metrics.latency.labels(handler=name).observe(time.perf_counter() - started)
-
-    async def update_case(
-        self,
-        channel: str,
-        root_ts: str,
-        change: Callable[[Case | None], tuple[Case | None, T]],
-        *,
-        event_id: str | None = None,
-    ) -> tuple[Case | None, T] | None:
-        """Store.update_case, counting a repeated event (None) as a duplicate."""
-        done = await self.store.update_case(channel, root_ts, change, event_id=event_id)
-        if done is None:
-            self.metrics.duplicates.inc()
-        return done
 
 
 def _is_store_error() -> bool:

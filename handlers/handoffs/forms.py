@@ -227,7 +227,7 @@ async def announce_handoff(runtime: Runtime, saved: Saved) -> None:
             await store.update_handoff(handoff_id, {"post_channel": post_channel, "post_ts": post_ts, "post_permalink": post_link})
         else:
             await store.append_audit(handoff_id, audit("bot", "post_failed", now, error=posted.error))
-    await runtime.update_case(channel, root_ts, _link_thread(handoff_id, channel, root_ts, now))
+    await runtime.store.update_case(channel, root_ts, _link_thread(handoff_id, channel, root_ts, now))
     if posted is not None and not posted.ok:
         notice = (f"I saved your handoff but couldn't post it to the supervisor channel ({posted.reason}). "
                   "I'll keep trying on the reminder schedule; you may want to ping a supervisor directly.")

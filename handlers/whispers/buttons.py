@@ -74,7 +74,7 @@ async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
         case, rendered = another(case, number, runtime.book)
         return (case if rendered else None), rendered
 
-    done = await runtime.update_case(channel, root_ts, change)
+    done = await runtime.store.update_case(channel, root_ts, change)
     rendered = done[1] if done else None
     if rendered is False:
         await runtime.gateway.respond(response_url, {"replace_original": False, "text": NOT_YOURS})
@@ -101,7 +101,7 @@ async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None
         case, first = record_feedback(case, number, verdict)
         return (case if first else None), (first, case)
 
-    done = await runtime.update_case(channel, root_ts, change)
+    done = await runtime.store.update_case(channel, root_ts, change)
     first, case = done[1] if done else (False, None)
     if first:
         await runtime.store.count({f"feedback_{verdict}": 1}, runtime.clock())

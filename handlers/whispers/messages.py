@@ -135,8 +135,9 @@ async def handle_message(runtime: Any, body: dict, settings: Settings | None = N
     def change(case: Case | None) -> tuple[Case, tuple[Action, ...]]:
         return decide(case, msg, roles, settings, book)
 
-    done = await runtime.update_case(msg.channel, msg.root_ts, change, event_id=body.get("event_id"))
+    done = await runtime.store.update_case(msg.channel, msg.root_ts, change, event_id=body.get("event_id"))
     if done is None:
+        runtime.metrics.duplicates.inc()
         return  # a retried event: its actions were performed the first time
     await perform(runtime, done[1], now)
 
@@ -155,11 +156,18 @@ async def roles_for(runtime: Any, body: dict) -> Roles:
     return Roles(frozenset(agents), home_team, shared)
 
 
-async def fire_recovery(runtime: Any, timer: str) -> None:
-    """A "recovery|<channel>|<root_ts>" timer fired: the abusive thread went quiet, so nudge its agents."""
+def _thread_of(timer: str) -> tuple[str, str] | None:
+    """The thread a recovery or unattended timer names (None, logged, for a malformed one)."""
     thread = effects.parse(timer).thread
     if thread is None:
-        log.warning("malformed recovery timer %r", timer)
+        log.warning("malformed thread timer %r", timer)
+    return thread
+
+
+async def fire_recovery(runtime: Any, timer: str) -> None:
+    """A "recovery|<channel>|<root_ts>" timer fired: the abusive thread went quiet, so nudge its agents."""
+    thread = _thread_of(timer)
+    if thread is None:
         return
     channel, root_ts = thread
 
@@ -169,7 +177,7 @@ async def fire_recovery(runtime: Any, timer: str) -> None:
         case.recovery_sent = True
         return case, case
 
-    done = await runtime.update_case(channel, root_ts, mark)
+    done = await runtime.store.update_case(channel, root_ts, mark)
     case = done[1] if done else None
     if case is None:
         return
@@ -179,9 +187,8 @@ async def fire_recovery(runtime: Any, timer: str) -> None:
 
 async def fire_unattended(runtime: Any, timer: str) -> None:
     """An "unattended|<channel>|<root_ts>" timer fired: alert supervisors if the tense thread is still unanswered."""
-    thread = effects.parse(timer).thread
+    thread = _thread_of(timer)
     if thread is None:
-        log.warning("malformed unattended timer %r", timer)
         return
     channel, root_ts = thread
     now = runtime.clock()
@@ -192,6 +199,6 @@ async def fire_unattended(runtime: Any, timer: str) -> None:
             return None, ()  # expired or never stored: nothing to alert about
         return unattended_due(case, now, supervisor_channel)
 
-    done = await runtime.update_case(channel, root_ts, change)
+    done = await runtime.store.update_case(channel, root_ts, change)
     if done is not None:
         await perform(runtime, done[1], now)
