@@ -96,3 +96,12 @@ def test_the_check_itself_sees_a_violation() -> None:
     assert _layer("shell.store") == 3 > _layer("bot.case") == 2
     assert _layer("bot.vocabulary") == 0 < _layer("phrasebook.selector") == 1
     assert {"redis.asyncio", "redis.asyncio.Redis"} <= _imports("def f():\n    from redis.asyncio import Redis\n")
+
+
+def test_the_old_cli_entry_still_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    for module in ("handlers.cli", "cli"):
+        done = subprocess.run([sys.executable, "-m", module, "--version"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stdout.startswith("deescalate"), (module, done.stdout, done.stderr)
