@@ -76,10 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         language = args.language
         if language is None:
-            try:
-                language = load_config(mode="offline").language
-            except ConfigError as exc:
-                return _fail(f"configuration error: {exc}")
+            config = cli_config("deescalate score")
+            if config is None:
+                return 2
+            language = config.language
         return run(sys.stdin, sys.stdout, language)
     if args.command == "phrasebook":
         from phrasebook import main_check
