@@ -30,7 +30,8 @@ def main_check(argv: list[str], out: TextIO) -> int:
         book = load_phrasebook(args.path, language)
         where = args.path or "built-in"
         print(
-            f"OK: {where} [{language}]: {len(book)} phrases in {len(KINDS)} kinds, {len(book.rules)} coach rules",
+            f"OK: {where} [{language}]: {len(book)} phrases in {len(KINDS)} kinds, {len(book.rules)} coach rules, "
+            f"{len(book.moves)} move patterns",
             file=out,
         )
     if failed:
