@@ -13,9 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import adoption
+from bot import plan as steps
 from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
+from bot.moves import decode as decode_moves, encode as encode_moves, read_moves
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
@@ -76,12 +79,13 @@ class Settings:
     supervisor_channel: str | None = None
     quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
     unattended_grace: float = 180.0  # how long a tense thread may wait for an agent before supervisors hear; 0 = at once
+    budget: int = 3  # whispers per thread; plan suggestions stop one short, keeping the last for what must get through
 
     @classmethod
     def from_config(cls, config: Any) -> "Settings":
         return cls(
             cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
-            unattended_grace=config.unattended_minutes * 60,
+            unattended_grace=config.unattended_minutes * 60, budget=getattr(config, "whisper_budget", 3),
         )
 
 
@@ -224,6 +228,7 @@ def _copy(case: Case) -> Case:
         agents=list(case.agents), flags=list(case.flags), evidence=dict(case.evidence), lines=list(case.lines),
         offered=list(case.offered), whispers=[dict(w) for w in case.whispers], steps=list(case.steps),
         coached=list(case.coached), whispered_flags=list(case.whispered_flags), feedback=dict(case.feedback),
+        recent_moves=list(case.recent_moves),
     )
 
 
@@ -237,6 +242,7 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     reading, case.tension = observe(case.tension, msg.text)
     case.last_customer_at = msg.at
     case.lines = (case.lines + [Line(msg.ts, clip(msg.text), reading.level, msg.at)])[-MAX_LINES:]
+    _measure(case, reading.tension, tally)
     _absorb(case, reading, msg.at, tally)
     abusive = _abusive(reading)
     if abusive:
@@ -332,7 +338,27 @@ def _react(
         escalates = escalates or ladder.climbs or ladder.handoff_due
     if cooling and not escalates:
         return
-    _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
+    if ladder is not None or new_flags & _HANDOFF_FLAGS:
+        # Abuse, a threat, a manager request: these get through at once, whatever the plan and the budget.
+        _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
+        return
+    choice = _planned(case, reading, level_rose, settings)
+    if choice is not None:
+        _whisper(case, reading, level_rose, None, case.agents, book, now, tally, actions, choice=choice)
+
+
+def _planned(case: Case, reading: Reading, rising: bool, settings: Settings) -> steps.Choice | None:
+    """The plan's next step for an ordinary moment, if the thread's whisper budget and the agent's turn allow one."""
+    if case.whisper_count >= settings.budget - 1:
+        return None  # the last whisper of the budget is kept for a moment that must get through
+    if case.last_whisper_at is not None and not rising and (case.last_agent_at or 0) <= case.last_whisper_at:
+        return None  # the agent has not answered since the last suggestion: give them their turn first
+    return steps.next_step(_progress(case), reading.level, _moment_flags(reading) | reading.triggers)
+
+
+def _progress(case: Case) -> steps.Progress:
+    last = case.whispers[-1].get("kind") if case.whispers else None
+    return steps.Progress.of(case.moves, case.recent_moves, case.planned, last)
 
 
 def _alert(
@@ -423,7 +449,7 @@ def _whisper(
     now: float,
     tally: _Tally,
     actions: list[Action],
-    skip: frozenset[str] = frozenset(),
+    choice: steps.Choice | None = None,
 ) -> None:
     from phrasebook import Moment, choose
 
@@ -436,15 +462,22 @@ def _whisper(
         boundary_step=max(step - 1, 0),
     )
     seed = zlib.crc32(f"{case.root_ts}:{case.whisper_count}".encode())
-    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, skip=skip)
+    kinds = choice.step.kinds if choice is not None else None
+    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, kinds=kinds)
     if suggestion is None:
         return
     number = case.whisper_count + 1
     boundary = suggestion.kind == "boundary" and ladder is not None
     handoff = _calls_for_supervisor(suggestion.kind, suggestion.step, reading) or (boundary and ladder.handoff)
+    title = choice.title if choice is not None else suggestion.title
+    if choice is None and suggestion.kind == "escalation":
+        title = f"{suggestion.title} · Next: {steps.ESCALATE.next}"
     note: dict[str, Any] = {
-        "n": number, "at": now, "kind": suggestion.kind, "title": suggestion.title, "ids": [pid for pid, _ in suggestion.phrases],
+        "n": number, "at": now, "kind": suggestion.kind, "title": title, "ids": [pid for pid, _ in suggestion.phrases],
         "level": reading.level, "flags": sorted(moment.flags), "triggers": sorted(reading.triggers), "handoff": handoff,
+        # The plan's step and why (v: a vague promise, t: the trouble, n: next in order); the customer's tension now.
+        "p": choice.step.code if choice is not None else "", "r": choice.reason[0] if choice is not None else "",
+        "t": round(_last_tension(case, reading), 2),
     }
     if suggestion.kind == "boundary" and suggestion.step:
         note["step"] = suggestion.step
@@ -462,9 +495,13 @@ def _whisper(
     case.offered = (case.offered + [i for i in note["ids"] if i not in case.offered])[-MAX_OFFERED:]
     if "step" in note:
         case.boundary_step = max(case.boundary_step, note["step"])
+    if choice is not None:
+        case.planned += choice.step.code
     case.whispers = (case.whispers + [note])[-MAX_WHISPERS:]
     tally.add("whispers")
     tally.add(f"whispers:{suggestion.kind}")
+    for name, n in adoption.offered_counters(suggestion.kind, note["ids"]).items():
+        tally.add(name, n)
 
 
 def _render(case: Case, note: dict, phrases: list[str], why: str) -> tuple[str, list[dict]]:
@@ -475,11 +512,83 @@ def _render(case: Case, note: dict, phrases: list[str], why: str) -> tuple[str, 
         hint = wb.ladder_hint(
             step, repeated=bool(note.get("repeated")), abusive=int(note.get("abusive", 0)), handoff=bool(note.get("handoff"))
         )
+    elif note.get("p") in steps.BY_CODE:
+        hint = f"*Plan:* {plan_why(note, case.moves)}"
     return wb.whisper(
         title=note.get("title") or note.get("kind", "Suggestion").title(), phrases=phrases, why=why,
         level=note.get("level", case.level), channel=case.channel, root_ts=case.root_ts, number=int(note["n"]),
         handoff=bool(note.get("handoff")), hint=hint,
     )
+
+
+def note_step(note: Mapping[str, Any]) -> steps.PlanStep | None:
+    """The step a whisper suggested: a plan step, a boundary step, or bringing in a supervisor."""
+    if note.get("p") in steps.BY_CODE:
+        return steps.BY_CODE[str(note["p"])]
+    if note.get("kind") == "boundary":
+        return steps.BOUNDARY
+    if note.get("kind") == "escalation":
+        return steps.ESCALATE
+    return None
+
+
+def plan_why(note: Mapping[str, Any], moves: str) -> str:
+    """Why a whisper suggested its step, given the agents' moves (letters) when it was sent."""
+    step = note_step(note)
+    if step is None:
+        return ""
+    if step in (steps.BOUNDARY, steps.ESCALATE):
+        return steps.urgent_why(note.get("flags", ()), step is steps.BOUNDARY)
+    reason = {"v": "vague", "t": "trouble"}.get(str(note.get("r")), "next")
+    return steps.why(steps.Choice(step, reason), steps.Progress(done=decode_moves(moves)))
+
+
+def used_phrase(note: Mapping[str, Any]) -> str | None:
+    """What the agent's reply after a whisper used: a phrase id, "~" (the step in own words), or None."""
+    used = str(note.get("u", ""))
+    if used.isdigit():
+        ids = note.get("ids", ())
+        return ids[int(used)] if int(used) < len(ids) else None
+    return "~" if used == "~" else None
+
+
+def _last_tension(case: Case, reading: Reading) -> float:
+    """The customer's latest per-message tension: what a suggestion's effect is measured against."""
+    if reading.tension or case.tension is None or not case.tension.trajectory:
+        return reading.tension
+    return case.tension.trajectory[-1]
+
+
+def _measure(case: Case, tension: float, tally: _Tally) -> None:
+    """The customer spoke: every suggestion still waiting for its effect gets this message's change."""
+    for i, note in enumerate(case.whispers):
+        if "t" in note and "dt" not in note:
+            change = round(tension - float(note["t"]), 2)
+            case.whispers[i] = dict(note, dt=change)
+            for name, n in adoption.effect_counters(note, used_phrase(note), change).items():
+                tally.add(name, n)
+
+
+def _judge(case: Case, text: str, moves: frozenset[str], book: Any, tally: _Tally) -> None:
+    """An agent's reply after suggestions: did it use one (pasted, reworded, or the suggested move in own words)?"""
+    for i, note in enumerate(case.whispers):
+        if note.get("u") or "t" not in note:
+            continue  # already read, or written before suggestions were followed up
+        ids = list(note.get("ids", ()))
+        used = adoption.phrase_used([(pid, _shown(book, pid)) for pid in ids], text)
+        step = note_step(note)
+        mark = str(ids.index(used)) if used else "~" if step is not None and step.done_by & moves else "-"
+        # "u": the index of the phrase used, "~" the suggested step in own words, "-" not used.
+        case.whispers[i] = dict(note, u=mark)
+        for name, n in adoption.used_counters({**note, "u": used or ("~" if mark == "~" else None)}).items():
+            tally.add(name, n)
+
+
+def _shown(book: Any, pid: str) -> str:
+    from phrasebook import fill
+
+    phrase = book.get(pid)
+    return fill(phrase.text) if phrase is not None else ""
 
 
 def _calls_for_supervisor(kind: str, step: int | None, reading: Reading) -> bool:
@@ -501,6 +610,11 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         case.agents.append(agent)
         actions.append(NoteAgent(agent, case.channel, case.root_ts, msg.at))
     case.last_agent_at = msg.at
+    moves = read_moves(book, msg.text)
+    if msg.text.strip():
+        _judge(case, msg.text, moves, book, tally)
+        case.moves = encode_moves(decode_moves(case.moves) | moves)
+        case.recent_moves = (case.recent_moves + [encode_moves(moves)])[-2:]
     step = _step_of(book, agent, msg.text, msg.at)
     if step is not None:
         case.steps = (case.steps + [step])[-MAX_STEPS:]
@@ -514,8 +628,10 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         reading = _current_reading(case)
         if reading is not None:
             ladder = _Ladder.of(case, None, book) if case.abuse_seen else None
-            done = frozenset({_PHRASE_KIND[step.kind]}) if step is not None and step.kind in _PHRASE_KIND else frozenset()
-            _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions, skip=done)
+            if ladder is not None:
+                _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions)
+            elif (choice := _planned(case, reading, False, settings)) is not None:
+                _whisper(case, reading, False, None, [agent], book, msg.at, tally, actions, choice=choice)
 
 
 def _current_reading(case: Case) -> Reading | None:
@@ -557,10 +673,6 @@ _STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("empathy", r"\b(I understand|I hear you|must be (so )?frustrating|I can see why|entiendo|comprendo)\b"),
     )
 )
-
-
-# An agent's step and the phrasebook kind that would only repeat it.
-_PHRASE_KIND = {"apology": "apology", "empathy": "empathy", "validation": "validation", "offer": "options", "timeline": "expectations"}
 
 
 def _step_of(book: Any, agent: str, text: str, at: float) -> Step | None:
