@@ -182,3 +182,18 @@ def change(value: float | None) -> str:
     if abs(value) < 1e-9:
         return "0"
     return f"{'+' if value > 0 else '−'}{abs(value):.2f}"
+
+
+def kind_line(row: Adoption) -> str:
+    """One kind's or phrase's figures in a line (Slack mrkdwn-safe: only our own words and numbers)."""
+    rate = f"{row.used_rate * 100:.0f}%" if row.used_rate is not None else "–"
+    return (
+        f"offered {row.offered} · used {row.used} ({rate}) · {row.helpful} 👍 / {row.not_helpful} 👎 · "
+        f"tension after: used {change(row.change_used)}, not used {change(row.change_unused)}"
+    )
+
+
+def row_dict(row: Adoption) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {**asdict(row), "used_rate": row.used_rate}

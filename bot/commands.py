@@ -17,6 +17,7 @@ from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
 from bot.safety import escape, quote
 from phrasebook import KINDS
+from phrasebook.model import TITLES
 
 COMMAND = "/deescalate"
 
@@ -378,6 +379,11 @@ def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:
         "*Top root causes*: " + (", ".join(f"{escape(k)} ({n})" for k, n in stats.top_root_causes) or "none recorded"),
     ]
     blocks = [_section(f"*Last {stats.days} day{'s' if stats.days != 1 else ''}*"), _section("\n".join(lines))]
+    if stats.by_kind:
+        from bot.adoption import kind_line
+
+        rows = [f"• *{TITLES.get(a.name, a.name)}*: {kind_line(a)}" for a in stats.by_kind[:8]]
+        blocks.append(_section("*Did suggestions help?* (tension change on the customer's next message, median)\n" + "\n".join(rows)))
     if supervisor:
         per_agent = ", ".join(f"<@{agent}> {n}" for agent, n in stats.boundary_by_agent) or "none"
         blocks.append(_section(f"*Boundary events per agent* (for wellbeing check-ins): {per_agent}"))

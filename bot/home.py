@@ -61,6 +61,11 @@ def supervisor_blocks(open_handoffs: Sequence[Mapping[str, str]], stats: Stats, 
         f"whisper feedback {percent(stats.helpful_rate)} helpful"
     )
     blocks.append(_section("\n".join(glance)))
+    if stats.by_kind:
+        from bot.adoption import kind_line
+
+        rows = [f"• *{escape(a.name)}*: {kind_line(a)}" for a in stats.by_kind[:6]]
+        blocks.append(_section("*Did suggestions help?* (median tension change on the customer's next message)\n" + "\n".join(rows)))
     causes = ", ".join(f"{escape(k)} ({n})" for k, n in stats.top_root_causes) or "none recorded yet"
     blocks.append(_section(f"*Top root causes*: {causes}"))
     if stats.boundary_by_agent:

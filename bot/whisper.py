@@ -85,7 +85,7 @@ class Settings:
     def from_config(cls, config: Any) -> "Settings":
         return cls(
             cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
-            unattended_grace=config.unattended_minutes * 60, budget=getattr(config, "whisper_budget", 3),
+            unattended_grace=config.unattended_minutes * 60, budget=config.whisper_budget,
         )
 
 
