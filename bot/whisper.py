@@ -714,12 +714,13 @@ def another(case: Case, number: int, book: Any) -> tuple[Case, tuple[str, list[d
         triggers=frozenset(note.get("triggers", ())), boundary_step=max(step - 1, 0),
     )
     seed = zlib.crc32(f"{case.root_ts}:{number}:{len(case.offered)}".encode())
-    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3)
+    planned = steps.BY_CODE.get(str(note.get("p", "")))  # a plan step keeps its own kinds
+    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, kinds=planned.kinds if planned else None)
     if suggestion is None:
         return case, None
     ids = [pid for pid, _ in suggestion.phrases]
     case.offered = (case.offered + [i for i in ids if i not in case.offered])[-MAX_OFFERED:]
-    note = dict(note, ids=ids, title=suggestion.title)
+    note = dict(note, ids=ids, title=note.get("title") if planned else suggestion.title)
     case.whispers = [note if w.get("n") == number else w for w in case.whispers]
     return case, render_note(case, note, book)
 
