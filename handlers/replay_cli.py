@@ -189,6 +189,8 @@ def render_json(results: Sequence[ThreadResult]) -> str:
                         "posts": step.posts,
                         "abuse_events": step.abuse_events,
                         "handoff_suggested": step.handoff_suggested,
+                        "moves": step.moves,
+                        "used": step.used,
                     }
                     for step in result.steps
                 ],
