@@ -7,7 +7,8 @@ and the record (bot/case.py) work with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from phrasebook.model import MOVES
@@ -31,15 +32,23 @@ SAID: dict[str, str] = {
 }
 
 
-def read_moves(book: Any, text: str) -> frozenset[str]:
-    """The moves one agent reply makes (empty for a reply that makes none the book knows)."""
+_UNSET = object()
+
+
+def read_moves(book: Any, text: str, boundary: Any = _UNSET) -> frozenset[str]:
+    """The moves one agent reply makes (empty for a reply that makes none the book knows).
+
+    `boundary`: the reply's boundary step when the caller has read it already (None: no boundary).
+    """
     if not text.strip():
         return frozenset()
     flat = text.replace("\u2019", "'")
-    found = {cue.move for cue in getattr(book, "moves", ()) if cue.matches(flat)}
-    from phrasebook import boundary_step_used
+    found = {move for move, pattern, unless in _index(book) if pattern.search(flat) and not (unless and unless.search(flat))}
+    if boundary is _UNSET:
+        from phrasebook import boundary_step_used
 
-    if boundary_step_used(book, flat) is not None:
+        boundary = boundary_step_used(book, flat)
+    if boundary is not None:
         found.add("boundary")
     if "timeline" in found:
         found.discard("vague_promise")  # a promise that comes with an exact time is not vague
@@ -62,3 +71,39 @@ def said(moves: Iterable[str]) -> str:
     """"apologised, made a vague promise" — the moves in words, in the practice's order."""
     wanted = set(moves)
     return ", ".join(SAID[m] for m in MOVES if m in wanted)
+
+
+def _index(book: Any) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """Per [[move]] entry, its patterns as one regex (one search per entry on every reply), built once per book."""
+    cached = book.__dict__.get("_move_index") if hasattr(book, "__dict__") else None
+    if cached is None:
+        cached = tuple(
+            (cue.move, _joined(cue.patterns), _joined(cue.unless) if cue.unless else None) for cue in getattr(book, "moves", ())
+        )
+        if hasattr(book, "__dict__"):
+            book.__dict__["_move_index"] = cached  # beside the frozen fields, as phrasebook/selector.py does
+    return cached
+
+
+class _AnyOf:
+    """Several patterns searched one by one: for a team's patterns that cannot share one regex."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = tuple(patterns)
+
+    def search(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
+
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?\(")
+
+
+def _joined(patterns: Sequence[re.Pattern[str]]) -> Any:
+    if len(patterns) == 1:
+        return patterns[0]
+    if any(_BACKREF.search(p.pattern) for p in patterns):
+        return _AnyOf(patterns)  # group numbers shift inside an alternation
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+    except re.error:  # e.g. two patterns reuse a group name
+        return _AnyOf(patterns)

@@ -610,12 +610,15 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         case.agents.append(agent)
         actions.append(NoteAgent(agent, case.channel, case.root_ts, msg.at))
     case.last_agent_at = msg.at
-    moves = read_moves(book, msg.text)
+    from phrasebook import boundary_step_used
+
+    boundary = boundary_step_used(book, msg.text) if msg.text.strip() else None
+    moves = read_moves(book, msg.text, boundary)
     if msg.text.strip():
         _judge(case, msg.text, moves, book, tally)
         case.moves = encode_moves(decode_moves(case.moves) | moves)
         case.recent_moves = (case.recent_moves + [encode_moves(moves)])[-2:]
-    step = _step_of(book, agent, msg.text, msg.at)
+    step = _step_of(book, agent, msg.text, msg.at, boundary)
     if step is not None:
         case.steps = (case.steps + [step])[-MAX_STEPS:]
         if step.kind == "boundary" and step.step:
@@ -675,12 +678,10 @@ _STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def _step_of(book: Any, agent: str, text: str, at: float) -> Step | None:
-    from phrasebook import boundary_step_used
-
+def _step_of(book: Any, agent: str, text: str, at: float, used: int | None) -> Step | None:
+    """What the reply did, for the handoff summary; `used` is its boundary step (boundary_step_used), if any."""
     if not text.strip():
         return None
-    used = boundary_step_used(book, text)
     if used is not None:
         return Step(at, agent, "boundary", used, clip(text, MAX_STEP_TEXT))
     for kind, pattern in _STEP_CUES:
