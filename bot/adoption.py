@@ -196,4 +196,5 @@ def kind_line(row: Adoption) -> str:
 def row_dict(row: Adoption) -> dict[str, Any]:
     from dataclasses import asdict
 
-    return {**asdict(row), "used_rate": row.used_rate}
+    rate = row.used_rate
+    return {**asdict(row), "used_rate": round(rate, 3) if rate is not None else None}
