@@ -174,3 +174,46 @@ def test_a_60_message_thread_with_plan_and_adoption_notes_stays_within_4_kb():
     size = len(json.dumps(case.to_dict(), separators=(",", ":"), ensure_ascii=False).encode())
     assert size <= 4096, size
     assert Case.from_dict(json.loads(json.dumps(case.to_dict()))).to_dict() == case.to_dict()
+
+
+# ---- configuration, Spanish, untrusted text ------------------------------------------------------------
+
+
+def test_the_budget_is_read_from_its_variable_and_a_bad_value_names_it():
+    from bot.config import ConfigError, from_env
+    from tests.test_config import BASE
+
+    assert from_env(BASE).whisper_budget == 3
+    config = from_env({**BASE, "DEESCALATE_WHISPER_BUDGET": "5"})
+    assert Settings.from_config(config).budget == 5
+    with pytest.raises(ConfigError) as err:
+        from_env({**BASE, "DEESCALATE_WHISPER_BUDGET": "0"})
+    assert "DEESCALATE_WHISPER_BUDGET" in str(err.value)
+
+
+def test_a_spanish_thread_gets_its_next_step_in_spanish():
+    book = load_phrasebook(language="es")
+    case, _ = decide(None, Incoming("post", "C1", ROOT, ROOT, 1000.0, CUSTOMER, "T1",
+                                    "¡¡¡ES INACEPTABLE!!! ¿¿DÓNDE ESTÁ MI PEDIDO??", CUSTOMER), Roles(), Settings(), book)
+    msg = Incoming("post", "C1", ROOT, "1030.000002", 1030.0, AGENT, "T1", "Lo estoy revisando.", CUSTOMER)
+    case, actions = decide(case, msg, Roles(), Settings(), book)
+    assert case.recent_moves == [encode({"vague_promise"})]
+    [sent] = [a for a in actions if isinstance(a, Whisper)]  # the first reply into a tense thread
+    assert sent.kind == "expectations" and sent.blocks[0]["text"]["text"] == "💬 Next: swap the vague promise for an exact time"
+    texts = [book.get(pid).text for pid in case.whispers[-1]["ids"]]
+    assert texts and all(p.id.startswith(("expectations.", "options.")) for p in map(book.get, case.whispers[-1]["ids"]))
+    assert all(t not in {p.text for p in BOOK.phrases("expectations")} for t in texts)  # Spanish phrasings, not English
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from bot.moves import read_moves  # noqa: E402
+from phrasebook.model import MOVES  # noqa: E402
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_reply_reads_as_known_moves_without_error(text):
+    found = read_moves(BOOK, text)
+    assert found <= set(MOVES)
+    assert not ({"vague_promise", "timeline"} <= found) and not ({"apology", "blanket_apology"} <= found)
