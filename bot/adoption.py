@@ -198,3 +198,12 @@ def row_dict(row: Adoption) -> dict[str, Any]:
 
     rate = row.used_rate
     return {**asdict(row), "used_rate": round(rate, 3) if rate is not None else None}
+
+
+def phrase_lines(rows: Sequence[Adoption], limit: int = 5) -> list[str]:
+    """The most used phrases first (then the most offered), one short line each: `id` used/offered, tension after."""
+    ranked = sorted(rows, key=lambda a: (-a.used, -a.offered, a.name))[:limit]
+    return [
+        f"`{a.name}` used {a.used}/{a.offered} · tension after used {change(a.change_used)}, not used {change(a.change_unused)}"
+        for a in ranked
+    ]

@@ -380,10 +380,11 @@ def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:
     ]
     blocks = [_section(f"*Last {stats.days} day{'s' if stats.days != 1 else ''}*"), _section("\n".join(lines))]
     if stats.by_kind:
-        from bot.adoption import kind_line
+        from bot.adoption import kind_line, phrase_lines
 
         rows = [f"• *{TITLES.get(a.name, a.name)}*: {kind_line(a)}" for a in stats.by_kind[:8]]
         blocks.append(_section("*Did suggestions help?* (tension change on the customer's next message, median)\n" + "\n".join(rows)))
+        blocks.append(_context("*Phrases*: " + " · ".join(phrase_lines(stats.by_phrase, 5))))
     if supervisor:
         per_agent = ", ".join(f"<@{agent}> {n}" for agent, n in stats.boundary_by_agent) or "none"
         blocks.append(_section(f"*Boundary events per agent* (for wellbeing check-ins): {per_agent}"))

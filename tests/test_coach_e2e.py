@@ -69,11 +69,15 @@ def test_what_came_of_the_suggestions_reaches_stats_home_and_the_report(bot, sta
     bot.sender.command("stats", user_id=SUPERVISOR, response_url=standin.response_url("stats"))
     shown = json.dumps(standin.wait_for("response_url", where=lambda c: c.tag == "stats")[-1].params, ensure_ascii=False)
     assert "Did suggestions help?" in shown and "1 👍 / 0 👎" in shown and "offered 1 · used 0 (0%)" in shown
+    assert "*Phrases*: `" in shown
     bot.sender.event({"type": "app_home_opened", "user": SUPERVISOR, "channel": "D0HOME", "tab": "home",
                       "event_ts": f"{time.time():.6f}"})
     standin.wait_for("views.publish")
     home = json.dumps(standin.home_view(SUPERVISOR)["blocks"], ensure_ascii=False)
-    assert "Did suggestions help?" in home and f"*{kind}*: offered 1" in home
+    from phrasebook.model import TITLES
+
+    assert "Did suggestions help?" in home and f"*{TITLES[kind]}*: offered 1" in home
+    assert "*Phrases*: `" in home and "used 0/1" in home
     if "redis" not in request.node.callspec.id:
         return  # `deescalate report` reads the store at REDIS_URL: only the real Redis has one to read
     from handlers.report import run
