@@ -75,11 +75,11 @@ def effect_counters(note: Mapping[str, Any], used: str | None, change: float) ->
     return out
 
 
-def used_counters(note: Mapping[str, Any]) -> dict[str, int]:
-    used = note.get("u")
+def used_counters(kind: str, used: str | None) -> dict[str, int]:
+    """`used`: the phrase id the agent's reply used, "~" for the suggested step in own words, None if unused."""
     if not used:
         return {}
-    out = {f"used:{note.get('kind')}": 1}
+    out = {f"used:{kind}": 1}
     if used != "~":
         out[f"used_p:{used}"] = 1
     return out
@@ -97,6 +97,52 @@ def feedback_counters(note: Mapping[str, Any] | None, verdict: str) -> dict[str,
     for pid in note.get("ids", ()):
         out[f"fbp:{pid}:{verdict}"] = 1
     return out
+
+
+# ---- following up a thread's suggestions (the notes in Case.whispers) -------------------------------
+
+
+def used_phrase(note: Mapping[str, Any]) -> str | None:
+    """What the agent's reply after a whisper used: a phrase id, "~" (the step in own words), or None."""
+    used = str(note.get("u", ""))
+    if used.isdigit():
+        ids = note.get("ids", ())
+        return ids[int(used)] if int(used) < len(ids) else None
+    return "~" if used == "~" else None
+
+
+def judge(case: Any, text: str, moves: frozenset[str], book: Any) -> dict[str, int]:
+    """An agent replied: mark every suggestion not yet followed up as used (pasted, reworded, or its step in
+    own words) or not; returns the counters. Changes `case.whispers` (a copy the caller owns)."""
+    from bot.plan import note_step
+    from phrasebook import fill
+
+    counters: dict[str, int] = {}
+    for i, note in enumerate(case.whispers):
+        if note.get("u") or "t" not in note:
+            continue  # already followed up, or written before suggestions were
+        ids = list(note.get("ids", ()))
+        shown = [(pid, fill(phrase.text)) for pid in ids if (phrase := book.get(pid)) is not None]
+        used = phrase_used(shown, text)
+        step = note_step(note)
+        own_words = used is None and step is not None and bool(step.done_by & moves)
+        # "u": the index of the phrase used, "~" the suggested step in own words, "-" not used.
+        case.whispers[i] = dict(note, u=str(ids.index(used)) if used else "~" if own_words else "-")
+        for name, n in used_counters(str(note.get("kind")), used or ("~" if own_words else None)).items():
+            counters[name] = counters.get(name, 0) + n
+    return counters
+
+
+def measure(case: Any, tension: float) -> dict[str, int]:
+    """The customer spoke: every suggestion still waiting for its effect gets this message's tension change."""
+    counters: dict[str, int] = {}
+    for i, note in enumerate(case.whispers):
+        if "t" in note and "dt" not in note:
+            delta = round(tension - float(note["t"]), 2)
+            case.whispers[i] = dict(note, dt=delta)
+            for name, n in effect_counters(note, used_phrase(note), delta).items():
+                counters[name] = counters.get(name, 0) + n
+    return counters
 
 
 # ---- figures ------------------------------------------------------------------------------------

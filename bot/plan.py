@@ -7,8 +7,9 @@ threats or a manager request call for a supervisor at once (bot/whisper.py keeps
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.moves import decode, said
 from bot.vocabulary import level_index
@@ -143,3 +144,25 @@ def urgent_why(flags: Iterable[str], abusive: bool) -> str:
     if "authority" in flags:
         return "the customer asked for a manager: offer the handoff as help"
     return "a supervisor should be one click away"
+
+
+def note_step(note: Mapping[str, Any]) -> PlanStep | None:
+    """The step a whisper's note suggested: a plan step, a boundary step, or bringing in a supervisor."""
+    if note.get("p") in BY_CODE:
+        return BY_CODE[str(note["p"])]
+    if note.get("kind") == "boundary":
+        return BOUNDARY
+    if note.get("kind") == "escalation":
+        return ESCALATE
+    return None
+
+
+def plan_why(note: Mapping[str, Any], moves: str) -> str:
+    """Why a whisper suggested its step, given the agents' moves (letters) when it was sent."""
+    step = note_step(note)
+    if step is None:
+        return ""
+    if step in (BOUNDARY, ESCALATE):
+        return urgent_why(note.get("flags", ()), step is BOUNDARY)
+    reason = {"v": "vague", "t": "trouble"}.get(str(note.get("r")), "next")
+    return why(Choice(step, reason), Progress(done=decode(moves)))

@@ -513,43 +513,12 @@ def _render(case: Case, note: dict, phrases: list[str], why: str) -> tuple[str, 
             step, repeated=bool(note.get("repeated")), abusive=int(note.get("abusive", 0)), handoff=bool(note.get("handoff"))
         )
     elif note.get("p") in steps.BY_CODE:
-        hint = f"*Plan:* {plan_why(note, case.moves)}"
+        hint = f"*Plan:* {steps.plan_why(note, case.moves)}"
     return wb.whisper(
         title=note.get("title") or note.get("kind", "Suggestion").title(), phrases=phrases, why=why,
         level=note.get("level", case.level), channel=case.channel, root_ts=case.root_ts, number=int(note["n"]),
         handoff=bool(note.get("handoff")), hint=hint,
     )
-
-
-def note_step(note: Mapping[str, Any]) -> steps.PlanStep | None:
-    """The step a whisper suggested: a plan step, a boundary step, or bringing in a supervisor."""
-    if note.get("p") in steps.BY_CODE:
-        return steps.BY_CODE[str(note["p"])]
-    if note.get("kind") == "boundary":
-        return steps.BOUNDARY
-    if note.get("kind") == "escalation":
-        return steps.ESCALATE
-    return None
-
-
-def plan_why(note: Mapping[str, Any], moves: str) -> str:
-    """Why a whisper suggested its step, given the agents' moves (letters) when it was sent."""
-    step = note_step(note)
-    if step is None:
-        return ""
-    if step in (steps.BOUNDARY, steps.ESCALATE):
-        return steps.urgent_why(note.get("flags", ()), step is steps.BOUNDARY)
-    reason = {"v": "vague", "t": "trouble"}.get(str(note.get("r")), "next")
-    return steps.why(steps.Choice(step, reason), steps.Progress(done=decode_moves(moves)))
-
-
-def used_phrase(note: Mapping[str, Any]) -> str | None:
-    """What the agent's reply after a whisper used: a phrase id, "~" (the step in own words), or None."""
-    used = str(note.get("u", ""))
-    if used.isdigit():
-        ids = note.get("ids", ())
-        return ids[int(used)] if int(used) < len(ids) else None
-    return "~" if used == "~" else None
 
 
 def _last_tension(case: Case, reading: Reading) -> float:
@@ -560,35 +529,13 @@ def _last_tension(case: Case, reading: Reading) -> float:
 
 
 def _measure(case: Case, tension: float, tally: _Tally) -> None:
-    """The customer spoke: every suggestion still waiting for its effect gets this message's change."""
-    for i, note in enumerate(case.whispers):
-        if "t" in note and "dt" not in note:
-            change = round(tension - float(note["t"]), 2)
-            case.whispers[i] = dict(note, dt=change)
-            for name, n in adoption.effect_counters(note, used_phrase(note), change).items():
-                tally.add(name, n)
+    for name, n in adoption.measure(case, tension).items():
+        tally.add(name, n)
 
 
 def _judge(case: Case, text: str, moves: frozenset[str], book: Any, tally: _Tally) -> None:
-    """An agent's reply after suggestions: did it use one (pasted, reworded, or the suggested move in own words)?"""
-    for i, note in enumerate(case.whispers):
-        if note.get("u") or "t" not in note:
-            continue  # already read, or written before suggestions were followed up
-        ids = list(note.get("ids", ()))
-        used = adoption.phrase_used([(pid, _shown(book, pid)) for pid in ids], text)
-        step = note_step(note)
-        mark = str(ids.index(used)) if used else "~" if step is not None and step.done_by & moves else "-"
-        # "u": the index of the phrase used, "~" the suggested step in own words, "-" not used.
-        case.whispers[i] = dict(note, u=mark)
-        for name, n in adoption.used_counters({**note, "u": used or ("~" if mark == "~" else None)}).items():
-            tally.add(name, n)
-
-
-def _shown(book: Any, pid: str) -> str:
-    from phrasebook import fill
-
-    phrase = book.get(pid)
-    return fill(phrase.text) if phrase is not None else ""
+    for name, n in adoption.judge(case, text, moves, book).items():
+        tally.add(name, n)
 
 
 def _calls_for_supervisor(kind: str, step: int | None, reading: Reading) -> bool:

@@ -262,8 +262,8 @@ class Replayer:
 
     def _follow(self, step: Step, before: Any, after: Any, notes: dict[int, "Suggestion"]) -> None:
         """The agent line's moves, which suggestions it used, and each suggestion's effect so far."""
+        from bot.adoption import used_phrase
         from bot.moves import decode
-        from bot.whisper import used_phrase
 
         if step.message.role == "agent" and after.recent_moves and step.message.text.strip():
             step.moves = sorted(decode(after.recent_moves[-1]), key=_MOVE_ORDER.index)
@@ -298,7 +298,7 @@ class Replayer:
         if after is not None:
             count = after.whisper_count - (before.whisper_count if before is not None else 0)
             notes = after.whispers[-count:] if count > 0 else []
-        from bot.whisper import note_step, plan_why
+        from bot.plan import note_step, plan_why
 
         moves_then = after.moves if after is not None else ""  # a whisper is decided after the message's own moves
         whispers = []
