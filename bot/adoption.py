@@ -85,7 +85,8 @@ def used_counters(kind: str, used: str | None) -> dict[str, int]:
     return out
 
 
-def offered_counters(kind: str, ids: Sequence[str]) -> dict[str, int]:
+def offered_counters(ids: Sequence[str]) -> dict[str, int]:
+    """Each phrase shown in a whisper (the kind's count is whispers:<kind>, written beside it)."""
     return {f"offered_p:{pid}": 1 for pid in ids}
 
 

@@ -500,7 +500,7 @@ def _whisper(
     case.whispers = (case.whispers + [note])[-MAX_WHISPERS:]
     tally.add("whispers")
     tally.add(f"whispers:{suggestion.kind}")
-    for name, n in adoption.offered_counters(suggestion.kind, note["ids"]).items():
+    for name, n in adoption.offered_counters(note["ids"]).items():
         tally.add(name, n)
 
 
