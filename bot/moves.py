@@ -107,3 +107,25 @@ def _joined(patterns: Sequence[re.Pattern[str]]) -> Any:
         return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
     except re.error:  # e.g. two patterns reuse a group name
         return _AnyOf(patterns)
+
+
+def phrases_making(book: Any, moves: Iterable[str]) -> list[str]:
+    """Ids of the book's phrases that make any of these moves when said (an empathy line may apologise too).
+
+    The phrases are read once per book, into move -> ids.
+    """
+    index = book.__dict__.get("_phrases_by_move")
+    if index is None:
+        from phrasebook import fill
+        from phrasebook.model import KINDS
+
+        index = {}
+        for kind in KINDS:
+            for phrase in book.phrases(kind):
+                for move in read_moves(book, fill(phrase.text)):
+                    index.setdefault(move, []).append(phrase.id)
+        book.__dict__["_phrases_by_move"] = index
+    out: list[str] = []
+    for move in moves:
+        out += index.get(move, ())
+    return out

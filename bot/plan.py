@@ -117,6 +117,11 @@ def next_step(progress: Progress, level: str, tags: Iterable[str] = ()) -> Choic
     return None
 
 
+def avoid(progress: Progress) -> frozenset[str]:
+    """Moves a suggestion's phrasings should not make: what the agents just did, and an apology once made."""
+    return progress.recent | (progress.done & {"apology"})
+
+
 def why(choice: Choice, progress: Progress) -> str:
     """One line for the whisper and for replay: what the agents already did, and why this step."""
     done = said(progress.done - {"boundary"}) or "nothing from the plan yet"

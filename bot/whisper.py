@@ -18,7 +18,7 @@ from bot import plan as steps
 from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
-from bot.moves import decode as decode_moves, encode as encode_moves, read_moves
+from bot.moves import decode as decode_moves, encode as encode_moves, phrases_making, read_moves
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
@@ -463,7 +463,12 @@ def _whisper(
     )
     seed = zlib.crc32(f"{case.root_ts}:{case.whisper_count}".encode())
     kinds = choice.step.kinds if choice is not None else None
-    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, kinds=kinds)
+    offered = case.offered
+    if choice is not None:
+        # Phrasings that would repeat what the agent just did (an empathy line that apologises again) go last.
+        seen = set(offered)
+        offered = offered + [pid for pid in phrases_making(book, steps.avoid(_progress(case))) if pid not in seen]
+    suggestion = choose(book, moment, offered=offered, seed=seed, count=3, kinds=kinds)
     if suggestion is None:
         return
     number = case.whisper_count + 1

@@ -217,3 +217,14 @@ def test_any_reply_reads_as_known_moves_without_error(text):
     found = read_moves(BOOK, text)
     assert found <= set(MOVES)
     assert not ({"vague_promise", "timeline"} <= found) and not ({"apology", "blanket_apology"} <= found)
+
+
+def test_after_the_agents_apology_a_plan_whisper_leads_with_phrasings_that_do_not_apologise_again():
+    from bot.moves import read_moves
+
+    thread = Thread(30.0)
+    thread.say("customer", "I asked to downgrade my plan two weeks ago and I'm still billed for the premium tier.")
+    [sent] = thread.say("agent", "Hi Jordan, I'm sorry about that. I can see the request; it wasn't applied.")
+    assert sent.kind != "apology"
+    shown = [book_text for book_text in (BOOK.get(pid).text for pid in thread.case.whispers[-1]["ids"])]
+    assert shown and not any("apology" in read_moves(BOOK, text) for text in shown), shown
