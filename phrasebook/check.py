@@ -31,7 +31,7 @@ def main_check(argv: list[str], out: TextIO) -> int:
         where = args.path or "built-in"
         print(
             f"OK: {where} [{language}]: {len(book)} phrases in {len(KINDS)} kinds, {len(book.rules)} coach rules, "
-            f"{len(book.moves)} move patterns",
+            f"{len(book.moves)} move entries",
             file=out,
         )
     if failed:

@@ -91,6 +91,12 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
     base_dir = DEFAULT_ROOT / language
     base = _read_folder(base_dir, _display_default, problems) if base_dir.is_dir() else _Layer({}, {}, {}, {})
     where = _display_default(base_dir)
+    # A shipped book reads every move; a team may switch moves off (disabled = true) on purpose.
+    shipped = {e.fields.get("move") for e in base.moves.values() if not e.fields.get("disabled")}
+    if base.moves:
+        for move in MOVES:
+            if move != "boundary" and move not in shipped:
+                problems.append(Problem(where, None, f"missing move {move!r}: no [[move]] entry has move = {move!r} (add one to moves.toml)"))
     if custom is not None:
         root = Path(custom)
         if not root.is_dir():
@@ -115,11 +121,6 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
         for step in BOUNDARY_STEPS:
             if step not in present:
                 problems.append(Problem(where, None, f"missing boundary step {step}: no boundary phrase has step = {step}"))
-    if moves:
-        known = {cue.move for cue in moves}
-        for move in MOVES:
-            if move != "boundary" and move not in known:
-                problems.append(Problem(where, None, f"missing move {move!r}: no [[move]] entry has move = {move!r} (add one to moves.toml)"))
     return problems, Phrasebook(language=language, by_kind=by_kind, rules=rules, cues=cues, moves=moves)
 
 

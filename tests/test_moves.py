@@ -96,3 +96,38 @@ def test_lines_the_patterns_were_not_tuned_on_are_read_about_as_well():
         tally["fn"] += len(wanted - found)
     assert tally["tp"] / (tally["tp"] + tally["fp"]) >= 0.9
     assert tally["tp"] / (tally["tp"] + tally["fn"]) >= 0.85
+
+
+def test_phrasebook_check_names_the_file_the_entry_and_the_problem_in_moves_toml(tmp_path):
+    from phrasebook import check_phrasebook
+
+    (tmp_path / "moves.toml").write_text(
+        '[[move]]\nid = "move.a"\nmove = "apolgy"\npatterns = ["sorry"]\n'
+        '[[move]]\nid = "move.b"\nmove = "boundary"\npatterns = ["x"]\n'
+        '[[move]]\nid = "move.c"\nmove = "outcome"\npatterns = ["("]\n'
+        '[[move]]\nid = "move.d"\nmove = "outcome"\npatterns = ["a|"]\n'
+        '[[move]]\nid = "move.e"\nmove = "closing"\nwords = ["x"]\npatterns = ["done"]\n'
+        '[[move]]\nid = "move.f"\npatterns = ["x"]\n',
+        encoding="utf-8",
+    )
+    problems = {(p.entry, p.reason) for p in check_phrasebook(tmp_path)}
+    file = str(tmp_path / "moves.toml")
+    assert all(p.file == file for p in check_phrasebook(tmp_path))
+    reasons = dict(problems)
+    assert "did you mean 'apology'" in reasons["move.a"]
+    assert "boundary.toml" in reasons["move.b"]
+    assert reasons["move.c"].startswith("invalid pattern '('")
+    assert "matches empty text" in reasons["move.d"]
+    assert reasons["move.e"].startswith("unknown field 'words'")
+    assert reasons["move.f"] == "move entry needs move"
+
+
+def test_a_team_can_disable_or_override_a_shipped_move_entry(tmp_path):
+    (tmp_path / "moves.toml").write_text(
+        '[[move]]\nid = "move.vague-promise"\ndisabled = true\n'
+        '[[move]]\nid = "move.closing"\npatterns = [\'\'\'\\ball\\s+good\\s+now\\?\'\'\']\n', encoding="utf-8"
+    )
+    book = load_phrasebook(tmp_path)
+    assert "vague_promise" not in read_moves(book, "I'm looking into it.")
+    assert read_moves(book, "All good now?") == {"closing"}
+    assert "closing" not in read_moves(book, "Is there anything else I can help with?")
