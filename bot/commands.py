@@ -309,6 +309,12 @@ def status_message(case: Any, handoff: dict[str, str] | None, link: MessageLink,
         f"*Boundary step*: {case.boundary_step} of 3 whispered" + (f", agent reached step {case.agent_boundary}" if getattr(case, "agent_boundary", 0) else ""),
         f"*Whispers sent*: {case.whisper_count}" + (f", last {_when(now - case.last_whisper_at)}" if case.last_whisper_at else ""),
     ]
+    if getattr(case, "moves", None) is not None:
+        from bot.plan import summary
+
+        last_kind = case.whispers[-1].get("kind") if case.whispers else None
+        lines.append("*Plan*: " + summary(case.moves, case.recent_moves, case.planned, last_kind, case.level,
+                                          set(case.flags) | set(case.evidence)))
     if case.evidence:
         lines.append("*Why*: " + "; ".join(f"{k}: “{quote(v, 60)}”" for k, v in list(case.evidence.items())[:4]))
     if handoff:

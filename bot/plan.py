@@ -171,3 +171,13 @@ def plan_why(note: Mapping[str, Any], moves: str) -> str:
         return urgent_why(note.get("flags", ()), step is BOUNDARY)
     reason = {"v": "vague", "t": "trouble"}.get(str(note.get("r")), "next")
     return why(Choice(step, reason), Progress(done=decode(moves)))
+
+
+def summary(moves: str, recent: Iterable[str], whispered: str, last_kind: str | None, level: str, tags: Iterable[str]) -> str:
+    """The plan at a glance for `/deescalate status`: done so far, suggested so far, and what would come next."""
+    progress = Progress.of(moves, recent, whispered, last_kind)
+    done = said(progress.done) or "nothing from the plan yet"
+    suggested = ", ".join(BY_CODE[c].name for c in whispered if c in BY_CODE) or "nothing yet"
+    choice = next_step(progress, level, tags)
+    coming = choice.step.next if choice is not None else "nothing new to suggest"
+    return f"done: {done} · suggested: {suggested} · next: {coming}"

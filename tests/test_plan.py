@@ -228,3 +228,13 @@ def test_after_the_agents_apology_a_plan_whisper_leads_with_phrasings_that_do_no
     assert sent.kind != "apology"
     shown = [book_text for book_text in (BOOK.get(pid).text for pid in thread.case.whispers[-1]["ids"])]
     assert shown and not any("apology" in read_moves(BOOK, text) for text in shown), shown
+
+
+def test_status_shows_the_plan_done_suggested_and_next():
+    from bot.commands import status_message
+    from bot.links import MessageLink
+
+    thread = run(30.0)
+    link = MessageLink("C1", ROOT, None)
+    shown = json.dumps(status_message(thread.case, None, link, thread.now)["blocks"], ensure_ascii=False)
+    assert "*Plan*: done: apologised, made a vague promise, escalated · suggested: exact time, apologise · next: " in shown
