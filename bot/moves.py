@@ -43,7 +43,10 @@ def read_moves(book: Any, text: str, boundary: Any = _UNSET) -> frozenset[str]:
     if not text.strip():
         return frozenset()
     flat = text.replace("\u2019", "'")
-    found = {move for move, pattern, unless in _index(book) if pattern.search(flat) and not (unless and unless.search(flat))}
+    low = flat.lower()  # most of the index's patterns were lowered to match it (see _Matcher)
+    found = {
+        move for move, pattern, unless in _index(book) if pattern.search(low, flat) and not (unless and unless.search(low, flat))
+    }
     if boundary is _UNSET:
         from phrasebook import boundary_step_used
 
@@ -73,40 +76,65 @@ def said(moves: Iterable[str]) -> str:
     return ", ".join(SAID[m] for m in MOVES if m in wanted)
 
 
-def _index(book: Any) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]:
-    """Per [[move]] entry, its patterns as one regex (one search per entry on every reply), built once per book."""
+def _index(book: Any) -> tuple[tuple[str, "_Matcher", "_Matcher | None"], ...]:
+    """Per [[move]] entry, its patterns as one matcher (one search per entry on every reply), built once per book."""
     cached = book.__dict__.get("_move_index") if hasattr(book, "__dict__") else None
     if cached is None:
         cached = tuple(
-            (cue.move, _joined(cue.patterns), _joined(cue.unless) if cue.unless else None) for cue in getattr(book, "moves", ())
+            (cue.move, _Matcher.of(cue.patterns), _Matcher.of(cue.unless) if cue.unless else None)
+            for cue in getattr(book, "moves", ())
         )
         if hasattr(book, "__dict__"):
             book.__dict__["_move_index"] = cached  # beside the frozen fields, as phrasebook/selector.py does
     return cached
 
 
-class _AnyOf:
-    """Several patterns searched one by one: for a team's patterns that cannot share one regex."""
+class _Matcher:
+    """An entry's patterns searched as one regex in lowered text, or one by one (IGNORECASE) in the text itself.
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self.patterns = tuple(patterns)
+    Lowered patterns in lowered text find what IGNORECASE finds, at about half the cost on every agent
+    reply (escapes are kept as written). A pattern where lowering could change the meaning (a
+    case-sensitive group, a character given by its code) or that cannot share an alternation (a
+    back-reference) keeps the entry on the plain path.
+    """
 
-    def search(self, text: str) -> bool:
-        return any(p.search(text) for p in self.patterns)
+    def __init__(self, joined: re.Pattern[str] | None, each: tuple[re.Pattern[str], ...] = ()) -> None:
+        self.joined, self.each = joined, each
+
+    @classmethod
+    def of(cls, patterns: Sequence[re.Pattern[str]]) -> "_Matcher":
+        sources = [_lowered(p.pattern) for p in patterns]
+        if all(s is not None for s in sources):
+            try:
+                return cls(re.compile("|".join(f"(?:{s})" for s in sources)))
+            except re.error:  # e.g. two patterns reuse a group name
+                pass
+        return cls(None, tuple(re.compile(p.pattern, re.IGNORECASE) for p in patterns))
+
+    def search(self, low: str, flat: str) -> bool:
+        if self.joined is not None:
+            return self.joined.search(low) is not None
+        return any(p.search(flat) for p in self.each)
 
 
-_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\\g<|\(\?\(")
+# Lowering could change these: \x41, \u0041, \N{…}, \101 name characters by code; (?-i:…) is case-sensitive;
+# back-references shift inside an alternation.
+_KEEP = re.compile(r"\\[xuUN0-9]|\(\?[a-zA-Z]*-|\(\?P=|\\g<|\(\?\(")
 
 
-def _joined(patterns: Sequence[re.Pattern[str]]) -> Any:
-    if len(patterns) == 1:
-        return patterns[0]
-    if any(_BACKREF.search(p.pattern) for p in patterns):
-        return _AnyOf(patterns)  # group numbers shift inside an alternation
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
-    except re.error:  # e.g. two patterns reuse a group name
-        return _AnyOf(patterns)
+def _lowered(source: str) -> str | None:
+    """The pattern with its letters lowered and its escapes as written; None when that could change it."""
+    if _KEEP.search(source):
+        return None
+    out, i = [], 0
+    while i < len(source):
+        if source[i] == "\\" and i + 1 < len(source):
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        out.append(source[i].lower())
+        i += 1
+    return "".join(out)
 
 
 def phrases_making(book: Any, moves: Iterable[str]) -> list[str]:

@@ -131,3 +131,17 @@ def test_a_team_can_disable_or_override_a_shipped_move_entry(tmp_path):
     assert "vague_promise" not in read_moves(book, "I'm looking into it.")
     assert read_moves(book, "All good now?") == {"closing"}
     assert "closing" not in read_moves(book, "Is there anything else I can help with?")
+
+
+TEAM_MOVES = (Path(__file__).parent / "fixtures" / "team_moves.toml")
+
+
+def test_team_patterns_keep_their_meaning_case_sensitive_groups_and_back_references_too(tmp_path):
+    (tmp_path / "moves.toml").write_text(TEAM_MOVES.read_text(encoding="utf-8"), encoding="utf-8")
+    book = load_phrasebook(tmp_path)
+    assert "timeline" in read_moves(book, "ETA 4 for the courier")
+    assert "timeline" not in read_moves(book, "eta 4 for the courier")  # the team asked for capitals
+    assert "summarize" in read_moves(book, "Refund twice, so refund it is")
+    assert "summarize" not in read_moves(book, "Refund twice, so credit it is")
+    english = BOOKS["en"]
+    assert read_moves(english, "I'M SO SORRY THE PARCEL IS LATE") == read_moves(english, "i'm so sorry the parcel is late") == {"apology"}
