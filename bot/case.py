@@ -68,9 +68,10 @@ class Case:
     whisper_count: int = 0
     last_whisper_at: float | None = None
     offered: list[str] = field(default_factory=list)  # phrase ids offered, ≤ MAX_OFFERED
-    # notes {n, at, kind, title, ids, level, flags, triggers, handoff, fb?, and for the plan: p (step code),
-    # r (why: v/t/n/m), d (moves done then), t (customer tension before), u (phrase id used, "~" own words),
-    # j (the agent's next message was read), dt (tension change on the customer's next message)}
+    # notes {n, at, kind, title, ids, level, flags, triggers, handoff, fb?; for the plan (bot/plan.py):
+    # p (step code), r (why: v vague promise, t trouble, n next); for bot/adoption.py: t (the customer's
+    # tension it answered), u (the agent's next reply: index of the phrase used, "~" own words, "-" not
+    # used), dt (tension change on the customer's next message)}
     whispers: list[dict] = field(default_factory=list)
     boundary_step: int = 0  # boundary steps whispered (0..3)
     steps: list[Step] = field(default_factory=list)  # ≤ MAX_STEPS
