@@ -157,3 +157,10 @@ def phrases_making(book: Any, moves: Iterable[str]) -> list[str]:
     for move in moves:
         out += index.get(move, ())
     return out
+
+
+def prepare(book: Any) -> Any:
+    """Build what reading moves needs (the patterns, the phrases' own moves) once, before traffic; returns the book."""
+    _index(book)
+    phrases_making(book, ())
+    return book
