@@ -140,7 +140,7 @@ BY_CODE.update({ESCALATE.code: ESCALATE, BOUNDARY.code: BOUNDARY})
 
 
 def urgent_why(flags: Iterable[str], abusive: bool) -> str:
-    """Why a moment that must get through got through (no plan needed)."""
+    """Why a moment that must get through got through (no plan needed); `flags` are the note's flags and triggers."""
     flags = frozenset(flags)
     if flags & {"threat", "hate"}:
         return "a threat or hate speech: a supervisor should be one click away"
@@ -148,6 +148,8 @@ def urgent_why(flags: Iterable[str], abusive: bool) -> str:
         return "insults aimed at the agent: the boundary ladder, one step at a time"
     if "authority" in flags:
         return "the customer asked for a manager: offer the handoff as help"
+    if "legal" in flags:
+        return "legal pressure is beyond an agent's authority: offer the handoff as help"
     return "a supervisor should be one click away"
 
 
@@ -168,7 +170,7 @@ def plan_why(note: Mapping[str, Any], moves: str) -> str:
     if step is None:
         return ""
     if step in (BOUNDARY, ESCALATE):
-        return urgent_why(note.get("flags", ()), step is BOUNDARY)
+        return urgent_why({*note.get("flags", ()), *note.get("triggers", ())}, step is BOUNDARY)
     reason = {"v": "vague", "t": "trouble"}.get(str(note.get("r")), "next")
     return why(Choice(step, reason), Progress(done=decode(moves)))
 

@@ -2,7 +2,8 @@
 
 Input lines: {"text": str, "thread": str (optional), "speaker": "customer"|"agent" (optional)}.
 Lines sharing a thread are read as one conversation, in order. A bad line gets {"error": ...}
-on its output line and the stream goes on.
+on its output line and the stream goes on. Text is read in one workspace language (`--language`,
+else DEESCALATE_LANGUAGE; see bot.detector.LANGUAGES).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ MAX_THREADS = 10_000
 SPEAKERS = ("customer", "agent")
 
 
-def read_line(line: str, threads: "OrderedDict[str, ThreadTension]") -> dict:
+def read_line(line: str, threads: "OrderedDict[str, ThreadTension]", language: str = "en") -> dict:
     """Score one input line, updating the thread it belongs to; bad input becomes an error object."""
     try:
         item = json.loads(line)
@@ -35,24 +36,26 @@ def read_line(line: str, threads: "OrderedDict[str, ThreadTension]") -> dict:
         return {"error": '"speaker" must be "customer" or "agent"'}
     thread = item.get("thread")
     if thread is None:
-        return score(text).to_dict() if speaker == "customer" else observe(None, text, speaker)[0].to_dict()
+        if speaker == "customer":
+            return score(text, language=language).to_dict()
+        return observe(None, text, speaker, language=language)[0].to_dict()
     if not isinstance(thread, str):
         return {"error": '"thread" must be a string'}
-    reading, state = observe(threads.pop(thread, None), text, speaker)
+    reading, state = observe(threads.pop(thread, None), text, speaker, language=language)
     threads[thread] = state
     if len(threads) > MAX_THREADS:
         threads.popitem(last=False)
     return reading.to_dict()
 
 
-def run(stdin: TextIO, stdout: TextIO) -> int:
+def run(stdin: TextIO, stdout: TextIO, language: str = "en") -> int:
     """The `deescalate score` contract; returns the exit code (0)."""
     threads: OrderedDict[str, ThreadTension] = OrderedDict()
     for line in stdin:
         if line.endswith("\n"):
             line = line[:-1]
         try:
-            out = read_line(line, threads)
+            out = read_line(line, threads, language)
         except Exception as exc:  # a detector bug must not end the stream for every later line
             out = {"error": f"could not score this line: {type(exc).__name__}"}
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

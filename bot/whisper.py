@@ -19,6 +19,7 @@ from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
 from bot.moves import decode as decode_moves, encode as encode_moves, phrases_making, read_moves
+from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
@@ -79,13 +80,14 @@ class Settings:
     supervisor_channel: str | None = None
     quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
     unattended_grace: float = 180.0  # how long a tense thread may wait for an agent before supervisors hear; 0 = at once
+    language: str = "en"  # DEESCALATE_LANGUAGE: which cues the detector reads customers with
     budget: int = 3  # whispers per thread; plan suggestions stop one short, keeping the last for what must get through
 
     @classmethod
     def from_config(cls, config: Any) -> "Settings":
         return cls(
             cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
-            unattended_grace=config.unattended_minutes * 60, budget=config.whisper_budget,
+            unattended_grace=config.unattended_minutes * 60, language=config.language, budget=config.whisper_budget,
         )
 
 
@@ -175,6 +177,9 @@ class _Tally:
 def decide(case: Case | None, msg: Incoming, roles: Roles, settings: Settings, book: Any) -> tuple[Case, tuple[Action, ...]]:
     """The thread's new record and the actions to perform for one incoming message."""
     case = _copy(case) if case is not None else Case.new(msg.channel, msg.root_ts, msg.at)
+    # Redacted before anything reads it: the record keeps only redacted words, and the detector's
+    # evidence (quoted in whispers, alerts and handoffs) can never hold part of a card or an IBAN.
+    msg = replace(msg, text=redact(msg.text)) if msg.text else msg
     if msg.kind == "delete":
         case.lines = [ln for ln in case.lines if ln.ts != msg.ts]
         return case, ()
@@ -238,8 +243,9 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     if not msg.text.strip():
         return  # a file without words says nothing about tension
     before_level, before_flags = case.level, frozenset(case.flags)
+    msg = _join_split_number(case, msg)
     case.prev_tension, case.prev_level, case.last_customer_ts = case.tension, case.level, msg.ts
-    reading, case.tension = observe(case.tension, msg.text)
+    reading, case.tension = observe(case.tension, msg.text, language=settings.language)
     case.last_customer_at = msg.at
     case.lines = (case.lines + [Line(msg.ts, clip(msg.text), reading.level, msg.at)])[-MAX_LINES:]
     _measure(case, reading.tension, tally)
@@ -248,6 +254,18 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     if abusive:
         tally.add("abuse_events")
     _react(case, reading, msg.ts, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+
+
+def _join_split_number(case: Case, msg: Incoming) -> Incoming:
+    """A card or phone number typed across two messages is redacted in both (the earlier one is rewritten)."""
+    if not case.lines:
+        return msg
+    last = case.lines[-1]
+    before, text = redact_split(last.text, msg.text)
+    if before == last.text:
+        return msg
+    case.lines[-1] = replace(last, text=before)
+    return replace(msg, text=text)
 
 
 def _customer_edit(
@@ -261,7 +279,7 @@ def _customer_edit(
         return
     # The latest message: re-score it from the state before it, so the edit replaces rather than adds.
     before_level, before_flags = case.prev_level, frozenset(case.flags)
-    reading, case.tension = observe(case.prev_tension, msg.text)
+    reading, case.tension = observe(case.prev_tension, msg.text, language=settings.language)
     case.lines = [replace(ln, text=clip(msg.text), level=reading.level) if ln.ts == msg.ts else ln for ln in case.lines]
     _absorb(case, reading, msg.at, tally)
     abusive = _abusive(reading)
@@ -329,7 +347,7 @@ def _react(
         return
     if case.whisper_count >= settings.cap:
         return
-    ladder = _Ladder.of(case, ts, book) if abusive else None
+    ladder = _Ladder.of(case, ts, book, settings.language) if abusive else None
     cooling = case.last_whisper_at is not None and now - case.last_whisper_at < settings.cooldown
     escalates = level_index(reading.level) > level_index(case.whispered_level) or bool(new_flags)
     if ladder is not None:
@@ -338,13 +356,21 @@ def _react(
         escalates = escalates or ladder.climbs or ladder.handoff_due
     if cooling and not escalates:
         return
-    if ladder is not None or new_flags & _HANDOFF_FLAGS:
-        # Abuse, a threat, a manager request: these get through at once, whatever the plan and the budget.
+    if ladder is not None or new_flags & _HANDOFF_FLAGS or _escalation_moment(reading):
+        # Abuse, a threat, a manager request, legal pressure: these get through at once, whatever the plan and the budget.
         _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
         return
     choice = _planned(case, reading, level_rose, settings)
     if choice is not None:
         _whisper(case, reading, level_rose, None, case.agents, book, now, tally, actions, choice=choice)
+
+
+def _escalation_moment(reading: Reading) -> bool:
+    """The moment itself calls for a supervisor (the selector's escalation cases: threat, hate, authority, legal)."""
+    from phrasebook import Moment, plan
+
+    kinds, _ = plan(Moment(level=reading.level, flags=_moment_flags(reading), triggers=reading.triggers))
+    return kinds[:1] == ("escalation",)
 
 
 def _planned(case: Case, reading: Reading, rising: bool, settings: Settings) -> steps.Choice | None:
@@ -403,9 +429,9 @@ class _Ladder:
     handoff_due: bool  # abuse is sustained and no whisper has offered a supervisor yet
 
     @classmethod
-    def of(cls, case: Case, ts: str | None, book: Any) -> "_Ladder":
+    def of(cls, case: Case, ts: str | None, book: Any, language: str = "en") -> "_Ladder":
         step = _ladder_step(case)
-        count = _abusive_messages(case, ts)
+        count = _abusive_messages(case, ts, language)
         offered_handoff = any(w.get("handoff") for w in case.whispers)
         return cls(
             step=step,
@@ -421,7 +447,7 @@ class _Ladder:
         return self.step == 3 or self.abusive >= SUSTAINED_ABUSE
 
 
-def _abusive_messages(case: Case, ts: str | None) -> int:
+def _abusive_messages(case: Case, ts: str | None, language: str = "en") -> int:
     """Abusive customer messages among the kept recent ones; the one at `ts` was just read as abusive.
 
     Re-reads the others (at most MAX_LINES, and only when abuse is in play): the record keeps their
@@ -429,7 +455,7 @@ def _abusive_messages(case: Case, ts: str | None) -> int:
     """
     from bot.detector import score
 
-    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text)))
+    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text, language=language)))
 
 
 def _ladder_step(case: Case) -> int:
@@ -582,7 +608,7 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         # Someone picked up a thread that was already souring: early words for where it stands now.
         reading = _current_reading(case)
         if reading is not None:
-            ladder = _Ladder.of(case, None, book) if case.abuse_seen else None
+            ladder = _Ladder.of(case, None, book, settings.language) if case.abuse_seen else None
             if ladder is not None:
                 _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions)
             elif (choice := _planned(case, reading, False, settings)) is not None:

@@ -45,8 +45,9 @@ class Whisper:
     kind: str | None = None  # the phrasebook kind of a whisper
     offers_handoff: bool = False
     tip: bool = False  # a wording tip on the agent's own message, not a suggestion of words
+    why: str = ""  # the whisper's "Why:" line, as plain text
     step: str | None = None  # the plan step it suggests ("exact time", "apologise", "escalate", "boundary")
-    why: str = ""  # why that step: what the agents had already done
+    plan: str = ""  # why that step: what the agents had already done
     title: str = ""  # its header
 
 
@@ -319,8 +320,9 @@ class Replayer:
                     kind=note.get("kind") if note is not None else None,
                     offers_handoff=_has_action(blocks, ids.START_HANDOFF),
                     tip=not suggestion,
+                    why=_why(blocks),
                     step=planned.name if planned is not None else None,
-                    why=plan_why(note, moves_then) if note is not None else "",
+                    plan=plan_why(note, moves_then) if note is not None else "",
                     title=str(note.get("title", "")) if note is not None else "",
                 )
             )
@@ -429,6 +431,19 @@ def _block_lines(blocks: Sequence[Any]) -> list[str]:
             if isinstance(text, dict) and text.get("text"):
                 lines.append(str(text["text"]).lstrip("> ").replace("\n", " "))
     return lines
+
+
+def _why(blocks: Sequence[Any]) -> str:
+    """The whisper's "Why:" context line, markup taken off for a terminal."""
+    import html
+
+    for block in blocks:
+        if isinstance(block, dict) and block.get("type") == "context":
+            for element in block.get("elements", []) or []:
+                text = str(element.get("text", "")) if isinstance(element, dict) else ""
+                if text.startswith("*Why:*"):
+                    return html.unescape(text.replace("*Why:*", "Why:", 1))
+    return ""
 
 
 def _has_action(blocks: Sequence[Any], action_id: str) -> bool:

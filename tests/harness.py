@@ -21,6 +21,7 @@ from handlers import server
 from tests.signing import SignedSender
 from tests.standin import SlackStandIn
 
+ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "test-signing-secret"
 SUPERVISOR_CHANNEL = "CSUPERVISE"
 SUPERVISOR = "USUPER1"
@@ -106,8 +107,8 @@ class ServeProcess:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
-        # The code under test, not whatever checkout an editable install points at (cwd is a temp dir).
-        full_env.setdefault("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+        # This checkout's code, not whichever copy is installed (the process runs from a temp dir).
+        full_env.setdefault("PYTHONPATH", str(ROOT))
         self.log_path = log_path or tempfile.mkstemp(prefix="deescalate-serve-", suffix=".log")[1]
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(

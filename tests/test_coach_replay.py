@@ -25,7 +25,7 @@ def test_replay_json_carries_moves_used_steps_and_adoption_totals():
     result = replay_json(EXAMPLES / "order-chase-coached.jsonl")
     messages = result["threads"][0]["messages"]
     whispers = [w for m in messages for w in m["whispers"] if not w["tip"]]
-    assert all(w["step"] and w["why"] for w in whispers)
+    assert all(w["step"] and w["plan"] for w in whispers)
     used = [u for m in messages for u in m["used"]]
     assert any(not u.endswith("not used") for u in used)
     agent_lines = [m for m in messages if m["role"] == "agent"]
