@@ -238,3 +238,12 @@ def test_status_shows_the_plan_done_suggested_and_next():
     link = MessageLink("C1", ROOT, None)
     shown = json.dumps(status_message(thread.case, None, link, thread.now)["blocks"], ensure_ascii=False)
     assert "*Plan*: done: apologised, made a vague promise, escalated · suggested: exact time, apologise · next: " in shown
+
+
+def test_legal_pressure_gets_an_escalation_with_a_handoff_at_once_not_a_plan_step():
+    thread = Thread(30.0)
+    thread.say("customer", "My refund still hasn't arrived.")
+    thread.say("agent", "I'm looking into it.")
+    [sent] = thread.say("customer", "I'm going to talk to my lawyer and file a chargeback.")
+    assert sent.kind == "escalation" and "Escalation" in header(sent)
+    assert any(e["action_id"] == "start_handoff" for b in sent.blocks if b["type"] == "actions" for e in b["elements"])
