@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="team figures and one row per handoff, read from the store at REDIS_URL")
     report.add_argument("--since", default="7d", help="period to report: 7d, 30d, 12h or since a date like 2024-06-01 (default: 7d)")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    report.add_argument("--phrases", action="store_true",
+                        help="for phrasebook authors: offered, used, clicks and tension change per kind and per phrase")
     forget = sub.add_parser("forget", help="delete what the store at REDIS_URL keeps about a user, a channel or a thread")
     target = forget.add_mutually_exclusive_group(required=True)
     target.add_argument("--user", help="a Slack user id (U…): threads where they are the customer or an agent, their handoffs")
@@ -106,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "report":
         from handlers.report import run as run_report
 
-        return run_report(since=args.since, fmt=args.format)
+        return run_report(since=args.since, fmt=args.format, phrases=args.phrases)
     return 2
 
 
