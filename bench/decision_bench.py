@@ -49,6 +49,21 @@ def opened_threads(book, n: int) -> list[tuple[dict, Incoming]]:  # noqa: ANN001
     return out
 
 
+def agent_replies(book, n: int) -> list[tuple[dict, Incoming]]:  # noqa: ANN001
+    """(record after the customer's opening, the agent's reply) for n distinct threads; replies rotate."""
+    texts = ("Thanks, checking that now.", "I'm sorry about that, I'll have an answer for you by 3 pm.",
+             "I understand. Could you send me the order number?")
+    out = []
+    for i in range(n):
+        root = f"{1_800_000_000 + i}.000100"
+        at = float(root)
+        case, _ = decide(None, Incoming("post", CHANNEL, root, root, at, CUSTOMER, "T1", "Hi, my order has not arrived yet.", CUSTOMER),
+                         ROLES, SETTINGS, book)
+        record = json.loads(json.dumps(case.to_dict(), separators=(",", ":")))
+        out.append((record, Incoming("post", CHANNEL, root, f"{root}1", at + 10, AGENT, "T1", texts[i % len(texts)], CUSTOMER)))
+    return out
+
+
 def message_path(book, record: dict, msg: Incoming) -> int:  # noqa: ANN001
     case, actions = decide(Case.from_dict(record), msg, ROLES, SETTINGS, book)
     new_record = case.to_dict()
@@ -96,6 +111,9 @@ def main() -> None:
         return
 
     total = per_message(lambda r, m: message_path(book, r, m), threads, args.runs)
+    # The agent's reply on the same threads: where reading the reply for its moves (issue 12) is paid.
+    replies = agent_replies(book, args.threads)
+    agent_total = per_message(lambda r, m: message_path(book, r, m), replies, args.runs)
     cases = [(Case.from_dict(r), m) for r, m in threads]
     decided = [decide(c, m, ROLES, SETTINGS, book)[0] for c, m in cases]
     readings = [observe(c.tension, m.text)[0] for c, m in cases]
@@ -109,10 +127,17 @@ def main() -> None:
         "json.dumps(record)": per_message(lambda d: json.dumps(d, separators=(",", ":"), ensure_ascii=False),
                                           [(c.to_dict(),) for c in decided], args.runs),
     }
+    try:
+        from bot.moves import read_moves
+    except ImportError:  # a tree from before agent moves (issue 12): the part does not exist there
+        read_moves = None
+    if read_moves is not None:
+        parts["agent reply: read_moves"] = per_message(lambda r, m: read_moves(book, m.text), replies, args.runs)
     print(f"Pure path for one angry message on a 2-message thread ({args.threads} threads, median of {args.runs} runs):")
     print(f"  {total:7.1f} µs  whole path (from_dict + decide + to_dict + record and whisper JSON)")
     for name, us in parts.items():
         print(f"  {us:7.1f} µs  {name}")
+    print(f"  {agent_total:7.1f} µs  agent reply, whole path (an agent's first reply on a customer's opening)")
 
 
 if __name__ == "__main__":

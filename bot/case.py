@@ -68,7 +68,11 @@ class Case:
     whisper_count: int = 0
     last_whisper_at: float | None = None
     offered: list[str] = field(default_factory=list)  # phrase ids offered, ≤ MAX_OFFERED
-    whispers: list[dict] = field(default_factory=list)  # notes {at, kind, ids, level, feedback?}
+    # notes {n, at, kind, title, ids, level, flags, triggers, handoff, fb?; for the plan (bot/plan.py):
+    # p (step code), r (why: v vague promise, t trouble, n next); for bot/adoption.py: t (the customer's
+    # tension it answered), u (the agent's next reply: index of the phrase used, "~" own words, "-" not
+    # used), dt (tension change on the customer's next message)}
+    whispers: list[dict] = field(default_factory=list)
     boundary_step: int = 0  # boundary steps whispered (0..3)
     steps: list[Step] = field(default_factory=list)  # ≤ MAX_STEPS
     coached: list[str] = field(default_factory=list)  # "<agent>:<rule>" already nudged
@@ -86,6 +90,10 @@ class Case:
     feedback: dict[str, int] = field(default_factory=dict)  # {"helpful": n, "not_helpful": n}
     external: bool = False  # a user from another team posted (Slack Connect): our own people are agents
     recovery_sent: bool = False  # the "gone quiet" recovery nudge went out for this thread
+    # -- the plan (bot/plan.py) and what came of each suggestion (bot/adoption.py) --
+    moves: str = ""  # every move the agents made in the thread, one letter each (bot/moves.py)
+    recent_moves: list[str] = field(default_factory=list)  # moves of the agents' last two messages, oldest first
+    planned: str = ""  # plan steps whispered, one letter each, oldest first (bot/plan.py codes)
 
     def to_dict(self) -> dict:
         """Compact JSON-ready dict: fields at their default are left out."""
@@ -242,15 +250,31 @@ def _notes_out(notes: list[dict]) -> list[dict]:
 
 
 def _note_out(note: dict, before: dict | None) -> dict:
-    out = {k: v for k, v in note.items() if v or k in ("n", "at", "level")}
+    # "t" (tension before) and "dt" (its change) are numbers where 0 is a value, not an absence.
+    out = {k: v for k, v in note.items() if v or k in ("n", "at", "level", "t", "dt")}
     if isinstance(out.get("at"), float):
         out["at"] = _t(out["at"])
-    if before is not None and out.get("title") and out["title"] == before.get("title"):
+    if out.get("title") and out["title"] == _default_title(note):
+        del out["title"]  # a plan step's or a boundary step's own title: read back from the step
+    elif before is not None and out.get("title") and out["title"] == before.get("title"):
         out["title"] = "^"
     kind = f"{note.get('kind')}."
     if "ids" in out:  # ids of the note's own kind are written without it: ".keep-civil"
         out["ids"] = [i[len(kind) - 1 :] if i.startswith(kind) else i for i in out["ids"]]
     return out
+
+
+def _default_title(note: dict) -> str | None:
+    """The title a note's step gives it ("Next: …" for a plan step, the ladder's for a boundary step)."""
+    from bot.plan import BY_CODE
+    from phrasebook.selector import STEP_NAMES
+
+    if note.get("p") in BY_CODE:
+        return f"Next: {BY_CODE[note['p']].next}"
+    step = note.get("step")
+    if note.get("kind") == "boundary" and step in STEP_NAMES:
+        return f"Boundary, step {step} of 3: {STEP_NAMES[step]}"
+    return None
 
 
 def _notes_in(notes: list[dict]) -> list[dict]:
@@ -259,6 +283,8 @@ def _notes_in(notes: list[dict]) -> list[dict]:
         note = dict(note)
         if note.get("title") == "^":
             note["title"] = out[-1].get("title", "") if out else ""
+        elif "title" not in note and (title := _default_title(note)):
+            note["title"] = title
         if "ids" in note:
             note["ids"] = [f"{note.get('kind')}{i}" if i.startswith(".") else i for i in note["ids"]]
         out.append(note)

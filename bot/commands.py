@@ -21,6 +21,7 @@ from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
 from bot.safety import escape, quote, redact
 from phrasebook import KINDS
+from phrasebook.model import TITLES
 
 COMMAND = "/deescalate"
 
@@ -309,6 +310,12 @@ def status_message(case: Any, handoff: dict[str, str] | None, link: MessageLink,
         f"*Boundary step*: {case.boundary_step} of 3 whispered" + (f", agent reached step {case.agent_boundary}" if getattr(case, "agent_boundary", 0) else ""),
         f"*Whispers sent*: {case.whisper_count}" + (f", last {_when(now - case.last_whisper_at)}" if case.last_whisper_at else ""),
     ]
+    if getattr(case, "moves", None) is not None:
+        from bot.plan import summary
+
+        last_kind = case.whispers[-1].get("kind") if case.whispers else None
+        lines.append("*Plan*: " + summary(case.moves, case.recent_moves, case.planned, last_kind, case.level,
+                                          set(case.flags) | set(case.evidence)))
     if case.evidence:
         lines.append("*Why*: " + "; ".join(f"{k}: “{quote(v, 60)}”" for k, v in list(case.evidence.items())[:4]))
     if handoff:
@@ -387,6 +394,12 @@ def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:
         "*Top root causes*: " + (", ".join(f"{escape(k)} ({n})" for k, n in stats.top_root_causes) or "none recorded"),
     ]
     blocks = [_section(f"*Last {stats.days} day{'s' if stats.days != 1 else ''}*"), _section("\n".join(lines))]
+    if stats.by_kind:
+        from bot.adoption import kind_line, phrase_lines
+
+        rows = [f"• *{TITLES.get(a.name, a.name)}*: {kind_line(a)}" for a in stats.by_kind[:8]]
+        blocks.append(_section("*Did suggestions help?* (tension change on the customer's next message, median)\n" + "\n".join(rows)))
+        blocks.append(_context("*Phrases*: " + " · ".join(phrase_lines(stats.by_phrase, 5))))
     if supervisor:
         per_agent = ", ".join(f"<@{agent}> {n}" for agent, n in stats.boundary_by_agent) or "none"
         blocks.append(_section(f"*Boundary events per agent* (for wellbeing check-ins): {per_agent}"))

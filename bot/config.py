@@ -101,6 +101,7 @@ class Config:
     language: str = "en"
     whisper_cooldown_seconds: float = 120.0
     whisper_cap: int = 6
+    whisper_budget: int = 3  # whispers per thread; plan suggestions stop one short (bot/whisper.py _planned)
     unattended_minutes: float = 3.0  # grace before "nobody has answered yet" reaches supervisors; 0 = at once
     handoff_sla_minutes: float = 5.0
     renotify_max: int = 3
@@ -412,6 +413,7 @@ def _from_env(env: Mapping[str, str], *, mode: str) -> Config:
         language=language,
         whisper_cooldown_seconds=_number(env, "DEESCALATE_WHISPER_COOLDOWN_SECONDS", 120.0, low=0, high=86400),
         whisper_cap=_integer(env, "DEESCALATE_WHISPER_CAP", 6, low=1, high=100),
+        whisper_budget=_integer(env, "DEESCALATE_WHISPER_BUDGET", 3, low=1, high=100),
         unattended_minutes=_number(env, "DEESCALATE_UNATTENDED_MINUTES", 3.0, low=0, high=1440),
         handoff_sla_minutes=_number(env, "DEESCALATE_HANDOFF_SLA_MINUTES", 5.0, low=0.001, high=1440),
         renotify_max=_integer(env, "DEESCALATE_RENOTIFY_MAX", 3, low=0, high=20),

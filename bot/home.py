@@ -53,6 +53,13 @@ def supervisor_blocks(open_handoffs: Sequence[Mapping[str, str]], stats: Stats, 
         f"whisper feedback {percent(stats.helpful_rate)} helpful"
     )
     blocks.append(_section("\n".join(glance)))
+    if stats.by_kind:
+        from bot.adoption import kind_line, phrase_lines
+        from phrasebook.model import TITLES
+
+        rows = [f"• *{escape(TITLES.get(a.name, a.name))}*: {kind_line(a)}" for a in stats.by_kind[:6]]
+        blocks.append(_section("*Did suggestions help?* (median tension change on the customer's next message)\n" + "\n".join(rows)))
+        blocks.append(_context("*Phrases*: " + " · ".join(phrase_lines(stats.by_phrase, 5))))
     causes = ", ".join(f"{escape(k)} ({n})" for k, n in stats.top_root_causes) or "none recorded yet"
     blocks.append(_section(f"*Top root causes*: {causes}"))
     if stats.boundary_by_agent:

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
 
+from bot.adoption import Adoption, adoption, row_dict
+
 _SPAN = re.compile(r"^\s*(\d{1,4})\s*([dh])\s*$", re.IGNORECASE)
 MAX_DAYS = 366
 
@@ -119,6 +121,9 @@ class Stats:
     daily: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # series per day, oldest first
     day_names: tuple[str, ...] = ()
     total_cost: float = 0.0
+    # Did suggestions help (bot/adoption.py): per kind and per phrase, most offered first.
+    by_kind: tuple[Adoption, ...] = ()
+    by_phrase: tuple[Adoption, ...] = ()
 
     @property
     def helpful_rate(self) -> float | None:
@@ -135,6 +140,8 @@ class Stats:
         out["boundary_by_agent"] = dict(self.boundary_by_agent)
         out["daily"] = {k: list(v) for k, v in self.daily.items()}
         out["day_names"] = list(self.day_names)
+        out["by_kind"] = [row_dict(a) for a in self.by_kind]
+        out["by_phrase"] = [row_dict(a) for a in self.by_phrase]
         if not with_agents:
             del out["boundary_by_agent"]
         return out
@@ -158,6 +165,7 @@ def build_stats(
     waits = [r.accept_seconds for r in rows if r.accept_seconds is not None]
     causes = Counter(r.root_cause for r in rows if r.root_cause)
     day_names = tuple(counters.keys())
+    by_kind, by_phrase = adoption(totals)
     daily = {name: tuple(int(counters[d].get(key, 0)) for d in day_names) for name, key in DAILY_SERIES.items()}
     return Stats(
         days=days,
@@ -181,6 +189,8 @@ def build_stats(
         daily=daily,
         day_names=day_names,
         total_cost=round(sum(r.cost for r in rows if r.cost is not None), 2),
+        by_kind=by_kind,
+        by_phrase=by_phrase,
     )
 
 

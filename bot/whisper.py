@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot import effects
+from bot import adoption, effects
+from bot import plan as steps
 from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
+from bot.moves import decode as decode_moves, encode as encode_moves, phrases_making, read_moves
 from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
@@ -79,12 +81,13 @@ class Settings:
     quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
     unattended_grace: float = 180.0  # how long a tense thread may wait for an agent before supervisors hear; 0 = at once
     language: str = "en"  # DEESCALATE_LANGUAGE: which cues the detector reads customers with
+    budget: int = 3  # whispers per thread; plan suggestions stop one short, keeping the last for what must get through
 
     @classmethod
     def from_config(cls, config: Any) -> "Settings":
         return cls(
             cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
-            unattended_grace=config.unattended_minutes * 60, language=config.language,
+            unattended_grace=config.unattended_minutes * 60, language=config.language, budget=config.whisper_budget,
         )
 
 
@@ -230,6 +233,7 @@ def _copy(case: Case) -> Case:
         agents=list(case.agents), flags=list(case.flags), evidence=dict(case.evidence), lines=list(case.lines),
         offered=list(case.offered), whispers=[dict(w) for w in case.whispers], steps=list(case.steps),
         coached=list(case.coached), whispered_flags=list(case.whispered_flags), feedback=dict(case.feedback),
+        recent_moves=list(case.recent_moves),
     )
 
 
@@ -244,6 +248,7 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     reading, case.tension = observe(case.tension, msg.text, language=settings.language)
     case.last_customer_at = msg.at
     case.lines = (case.lines + [Line(msg.ts, clip(msg.text), reading.level, msg.at)])[-MAX_LINES:]
+    _measure(case, reading.tension, tally)
     _absorb(case, reading, msg.at, tally)
     abusive = _abusive(reading)
     if abusive:
@@ -351,7 +356,35 @@ def _react(
         escalates = escalates or ladder.climbs or ladder.handoff_due
     if cooling and not escalates:
         return
-    _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
+    if ladder is not None or new_flags & _HANDOFF_FLAGS or _escalation_moment(reading):
+        # Abuse, a threat, a manager request, legal pressure: these get through at once, whatever the plan and the budget.
+        _whisper(case, reading, level_rose, ladder, case.agents, book, now, tally, actions)
+        return
+    choice = _planned(case, reading, level_rose, settings)
+    if choice is not None:
+        _whisper(case, reading, level_rose, None, case.agents, book, now, tally, actions, choice=choice)
+
+
+def _escalation_moment(reading: Reading) -> bool:
+    """The moment itself calls for a supervisor (the selector's escalation cases: threat, hate, authority, legal)."""
+    from phrasebook import Moment, plan
+
+    kinds, _ = plan(Moment(level=reading.level, flags=_moment_flags(reading), triggers=reading.triggers))
+    return kinds[:1] == ("escalation",)
+
+
+def _planned(case: Case, reading: Reading, rising: bool, settings: Settings) -> steps.Choice | None:
+    """The plan's next step for an ordinary moment, if the thread's whisper budget and the agent's turn allow one."""
+    if case.whisper_count >= settings.budget - 1:
+        return None  # the last whisper of the budget is kept for a moment that must get through
+    if case.last_whisper_at is not None and not rising and (case.last_agent_at or 0) <= case.last_whisper_at:
+        return None  # the agent has not answered since the last suggestion: give them their turn first
+    return steps.next_step(_progress(case), reading.level, _moment_flags(reading) | reading.triggers)
+
+
+def _progress(case: Case) -> steps.Progress:
+    last = case.whispers[-1].get("kind") if case.whispers else None
+    return steps.Progress.of(case.moves, case.recent_moves, case.planned, last)
 
 
 def _alert(
@@ -442,7 +475,7 @@ def _whisper(
     now: float,
     tally: _Tally,
     actions: list[Action],
-    skip: frozenset[str] = frozenset(),
+    choice: steps.Choice | None = None,
 ) -> None:
     from phrasebook import Moment, choose
 
@@ -455,15 +488,27 @@ def _whisper(
         boundary_step=max(step - 1, 0),
     )
     seed = zlib.crc32(f"{case.root_ts}:{case.whisper_count}".encode())
-    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, skip=skip)
+    kinds = choice.step.kinds if choice is not None else None
+    offered = case.offered
+    if choice is not None:
+        # Phrasings that would repeat what the agent just did (an empathy line that apologises again) go last.
+        seen = set(offered)
+        offered = offered + [pid for pid in phrases_making(book, steps.avoid(_progress(case))) if pid not in seen]
+    suggestion = choose(book, moment, offered=offered, seed=seed, count=3, kinds=kinds)
     if suggestion is None:
         return
     number = case.whisper_count + 1
     boundary = suggestion.kind == "boundary" and ladder is not None
     handoff = _calls_for_supervisor(suggestion.kind, suggestion.step, reading) or (boundary and ladder.handoff)
+    title = choice.title if choice is not None else suggestion.title
+    if choice is None and suggestion.kind == "escalation":
+        title = f"{suggestion.title} · Next: {steps.ESCALATE.next}"
     note: dict[str, Any] = {
-        "n": number, "at": now, "kind": suggestion.kind, "title": suggestion.title, "ids": [pid for pid, _ in suggestion.phrases],
+        "n": number, "at": now, "kind": suggestion.kind, "title": title, "ids": [pid for pid, _ in suggestion.phrases],
         "level": reading.level, "flags": sorted(moment.flags), "triggers": sorted(reading.triggers), "handoff": handoff,
+        # The plan's step and why (v: a vague promise, t: the trouble, n: next in order); the customer's tension now.
+        "p": choice.step.code if choice is not None else "", "r": choice.reason[0] if choice is not None else "",
+        "t": round(_last_tension(case, reading), 2),
     }
     if suggestion.kind == "boundary" and suggestion.step:
         note["step"] = suggestion.step
@@ -481,9 +526,13 @@ def _whisper(
     case.offered = (case.offered + [i for i in note["ids"] if i not in case.offered])[-MAX_OFFERED:]
     if "step" in note:
         case.boundary_step = max(case.boundary_step, note["step"])
+    if choice is not None:
+        case.planned += choice.step.code
     case.whispers = (case.whispers + [note])[-MAX_WHISPERS:]
     tally.add("whispers")
     tally.add(f"whispers:{suggestion.kind}")
+    for name, n in adoption.offered_counters(note["ids"]).items():
+        tally.add(name, n)
 
 
 def _render(case: Case, note: dict, phrases: list[str], why: str) -> tuple[str, list[dict]]:
@@ -494,11 +543,30 @@ def _render(case: Case, note: dict, phrases: list[str], why: str) -> tuple[str, 
         hint = wb.ladder_hint(
             step, repeated=bool(note.get("repeated")), abusive=int(note.get("abusive", 0)), handoff=bool(note.get("handoff"))
         )
+    elif note.get("p") in steps.BY_CODE:
+        hint = f"*Plan:* {steps.plan_why(note, case.moves)}"
     return wb.whisper(
         title=note.get("title") or note.get("kind", "Suggestion").title(), phrases=phrases, why=why,
         level=note.get("level", case.level), channel=case.channel, root_ts=case.root_ts, number=int(note["n"]),
         handoff=bool(note.get("handoff")), hint=hint,
     )
+
+
+def _last_tension(case: Case, reading: Reading) -> float:
+    """The customer's latest per-message tension: what a suggestion's effect is measured against."""
+    if reading.tension or case.tension is None or not case.tension.trajectory:
+        return reading.tension
+    return case.tension.trajectory[-1]
+
+
+def _measure(case: Case, tension: float, tally: _Tally) -> None:
+    for name, n in adoption.measure(case, tension).items():
+        tally.add(name, n)
+
+
+def _judge(case: Case, text: str, moves: frozenset[str], book: Any, tally: _Tally) -> None:
+    for name, n in adoption.judge(case, text, moves, book).items():
+        tally.add(name, n)
 
 
 def _calls_for_supervisor(kind: str, step: int | None, reading: Reading) -> bool:
@@ -520,7 +588,15 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         case.agents.append(agent)
         actions.append(NoteAgent(agent, case.channel, case.root_ts, msg.at))
     case.last_agent_at = msg.at
-    step = _step_of(book, agent, msg.text, msg.at)
+    from phrasebook import boundary_step_used
+
+    boundary = boundary_step_used(book, msg.text) if msg.text.strip() else None
+    moves = read_moves(book, msg.text, boundary)
+    if msg.text.strip():
+        _judge(case, msg.text, moves, book, tally)
+        case.moves = encode_moves(decode_moves(case.moves) | moves)
+        case.recent_moves = (case.recent_moves + [encode_moves(moves)])[-2:]
+    step = _step_of(book, agent, msg.text, msg.at, boundary)
     if step is not None:
         case.steps = (case.steps + [step])[-MAX_STEPS:]
         if step.kind == "boundary" and step.step:
@@ -533,8 +609,10 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
         reading = _current_reading(case)
         if reading is not None:
             ladder = _Ladder.of(case, None, book, settings.language) if case.abuse_seen else None
-            done = frozenset({_PHRASE_KIND[step.kind]}) if step is not None and step.kind in _PHRASE_KIND else frozenset()
-            _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions, skip=done)
+            if ladder is not None:
+                _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions)
+            elif (choice := _planned(case, reading, False, settings)) is not None:
+                _whisper(case, reading, False, None, [agent], book, msg.at, tally, actions, choice=choice)
 
 
 def _current_reading(case: Case) -> Reading | None:
@@ -578,16 +656,10 @@ _STEP_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-# An agent's step and the phrasebook kind that would only repeat it.
-_PHRASE_KIND = {"apology": "apology", "empathy": "empathy", "validation": "validation", "offer": "options", "timeline": "expectations"}
-
-
-def _step_of(book: Any, agent: str, text: str, at: float) -> Step | None:
-    from phrasebook import boundary_step_used
-
+def _step_of(book: Any, agent: str, text: str, at: float, used: int | None) -> Step | None:
+    """What the reply did, for the handoff summary; `used` is its boundary step (boundary_step_used), if any."""
     if not text.strip():
         return None
-    used = boundary_step_used(book, text)
     if used is not None:
         return Step(at, agent, "boundary", used, clip(text, MAX_STEP_TEXT))
     for kind, pattern in _STEP_CUES:
@@ -621,12 +693,13 @@ def another(case: Case, number: int, book: Any) -> tuple[Case, tuple[str, list[d
         triggers=frozenset(note.get("triggers", ())), boundary_step=max(step - 1, 0),
     )
     seed = zlib.crc32(f"{case.root_ts}:{number}:{len(case.offered)}".encode())
-    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3)
+    planned = steps.BY_CODE.get(str(note.get("p", "")))  # a plan step keeps its own kinds
+    suggestion = choose(book, moment, offered=case.offered, seed=seed, count=3, kinds=planned.kinds if planned else None)
     if suggestion is None:
         return case, None
     ids = [pid for pid, _ in suggestion.phrases]
     case.offered = (case.offered + [i for i in ids if i not in case.offered])[-MAX_OFFERED:]
-    note = dict(note, ids=ids, title=suggestion.title)
+    note = dict(note, ids=ids, title=note.get("title") if planned else suggestion.title)
     case.whispers = [note if w.get("n") == number else w for w in case.whispers]
     return case, render_note(case, note, book)
 

@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="team figures and one row per handoff, read from the store at REDIS_URL")
     report.add_argument("--since", default="7d", help="period to report: 7d, 30d, 12h or since a date like 2024-06-01 (default: 7d)")
     report.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    report.add_argument("--phrases", action="store_true",
+                        help="for phrasebook authors: offered, used, clicks and tension change per kind and per phrase")
     forget = sub.add_parser("forget", help="delete what the store at REDIS_URL keeps about a user, a channel or a thread")
     target = forget.add_mutually_exclusive_group(required=True)
     target.add_argument("--user", help="a Slack user id (U…): threads where they are the customer or an agent, their handoffs")
@@ -77,10 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         language = args.language
         if language is None:
-            try:
-                language = load_config(mode="offline").language
-            except ConfigError as exc:
-                return _fail(f"configuration error: {exc}")
+            config = cli_config("deescalate score")
+            if config is None:
+                return 2
+            language = config.language
         return run(sys.stdin, sys.stdout, language)
     if args.command == "phrasebook":
         from phrasebook import main_check
@@ -107,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "report":
         from cli.report import run as run_report
 
-        return run_report(since=args.since, fmt=args.format)
+        return run_report(since=args.since, fmt=args.format, phrases=args.phrases)
     return 2
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 import time
 from typing import IO, Sequence
 
+from bot.adoption import Adoption, change, row_dict
 from bot.report import (
     MAX_DAYS, HandoffRow, Stats, build_stats, duration, handoff_row, parse_since, percent, report_json, span_days,
 )
@@ -24,7 +26,7 @@ CSV_COLUMNS = (
 
 
 def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, err: IO[str] | None = None,
-        environ: dict[str, str] | None = None) -> int:
+        environ: dict[str, str] | None = None, phrases: bool = False) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     now = time.time()
@@ -45,7 +47,9 @@ def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, er
     except Exception as exc:  # Redis down or unreachable: say so plainly
         print(f"deescalate report: cannot read the store at REDIS_URL: {type(exc).__name__}: {exc}", file=err)
         return 1
-    if fmt == "json":
+    if phrases:
+        render_phrases(stats, fmt, out)
+    elif fmt == "json":
         out.write(report_json(stats, rows, since=now - span, until=now) + "\n")
     elif fmt == "csv":
         out.write(render_csv(rows))
@@ -75,6 +79,50 @@ def render_csv(rows: Sequence[HandoffRow]) -> str:
             values.append("" if value is None else value)
         writer.writerow(values)
     return buffer.getvalue()
+
+
+ADOPTION_COLUMNS = (
+    "level", "name", "offered", "used", "used_rate", "helpful", "not_helpful",
+    "change_used", "change_unused", "measured_used", "measured_unused",
+)
+
+
+def render_phrases(stats: Stats, fmt: str, out: IO[str]) -> None:
+    """`--phrases`: for phrasebook authors, what came of each kind and each phrase (offered, used, clicks, tension change)."""
+    rows = [("kind", a) for a in stats.by_kind] + [("phrase", a) for a in stats.by_phrase]
+    if fmt == "json":
+        out.write(json.dumps({"by_kind": [row_dict(a) for a in stats.by_kind], "by_phrase": [row_dict(a) for a in stats.by_phrase]},
+                             indent=2) + "\n")
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(ADOPTION_COLUMNS)
+        for level, a in rows:
+            d = row_dict(a)
+            writer.writerow([level] + ["" if d[c] is None else d[c] for c in ADOPTION_COLUMNS[1:]])
+        out.write(buffer.getvalue())
+        return
+    from rich.console import Console
+
+    console = Console(file=out, width=max(100, Console(file=out).width))
+    console.print(adoption_table("suggestions by kind", stats.by_kind))
+    console.print(adoption_table("suggestions by phrase", stats.by_phrase))
+
+
+def adoption_table(title: str, rows: Sequence[Adoption]):  # noqa: ANN201
+    from rich.table import Table
+
+    table = Table(title=f"{title} ({len(rows)})")
+    for column in ("name", "offered", "used", "helpful", "not helpful", "tension after used", "after not used"):
+        table.add_column(column, justify="left" if column == "name" else "right")
+    for a in rows:
+        rate = f" ({a.used_rate * 100:.0f}%)" if a.used_rate is not None else ""
+        table.add_row(
+            a.name, str(a.offered), f"{a.used}{rate}", str(a.helpful), str(a.not_helpful),
+            f"{change(a.change_used)} (n={a.measured_used})", f"{change(a.change_unused)} (n={a.measured_unused})",
+        )
+    return table
 
 
 def _iso(ts: float) -> str:
@@ -107,6 +155,8 @@ def render_table(stats: Stats, rows: Sequence[HandoffRow], out: IO[str], *, sinc
     ):
         figures.add_row(name, str(value))
     console.print(figures)
+    if stats.by_kind:
+        console.print(adoption_table("did suggestions help? median tension change on the customer's next message, by kind", stats.by_kind))
     table = Table(title=f"handoffs ({len(rows)})")
     for column in ("requested (UTC)", "severity", "state", "agent", "accepted by", "to accept", "resolved (UTC)", "root cause", "cost"):
         table.add_column(column)

@@ -43,7 +43,8 @@ def main_check(argv: list[str], out: TextIO, *, run_language: str = "en") -> int
         book = load_phrasebook(args.path, language)
         where = args.path or "built-in"
         print(
-            f"OK: {where} [{language}]: {len(book)} phrases in {len(KINDS)} kinds, {len(book.rules)} coach rules",
+            f"OK: {where} [{language}]: {len(book)} phrases in {len(KINDS)} kinds, {len(book.rules)} coach rules, "
+            f"{len(book.moves)} move entries",
             file=out,
         )
     if failed:

@@ -3,6 +3,7 @@
 Layout of a folder (the default book lives in phrasebook/<language>/):
     <kind>.toml   [[phrase]] entries for one kind (file name = kind, see KINDS)
     coach.toml    [[rule]] entries for the wording coach
+    moves.toml    [[move]] entries: patterns that read an agent's reply for its moves (bot/moves.py)
     boundary.toml also holds [[cue]] entries: patterns that show an agent set a boundary step in
                   their own words (the ladder climbs only once the agent has set the current step)
 A team folder (DEESCALATE_PHRASEBOOK) holds the same files, either directly or in a
@@ -24,8 +25,11 @@ from phrasebook.fill import template_problems
 from phrasebook.model import (
     BOUNDARY_STEPS,
     COACH_FILE,
+    MOVES,
+    MOVES_FILE,
     BoundaryCue,
     KINDS,
+    MoveCue,
     REGISTERS,
     CoachRule,
     Phrase,
@@ -39,8 +43,10 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PHRASE_FIELDS = {"id", "text", "triggers", "levels", "step", "register", "disabled"}
 _RULE_FIELDS = {"id", "patterns", "why", "reframe", "disabled"}
 _CUE_FIELDS = {"id", "patterns", "unless", "step", "disabled"}
-# The tables each kind of file may hold: [[phrase]] everywhere, [[rule]] in coach.toml, [[cue]] in boundary.toml.
-_FIELDS = {"phrase": _PHRASE_FIELDS, "rule": _RULE_FIELDS, "cue": _CUE_FIELDS}
+_MOVE_FIELDS = {"id", "move", "patterns", "unless", "disabled"}
+# The tables each kind of file may hold: [[phrase]] everywhere, [[rule]] in coach.toml, [[cue]] in
+# boundary.toml, [[move]] in moves.toml.
+_FIELDS = {"phrase": _PHRASE_FIELDS, "rule": _RULE_FIELDS, "cue": _CUE_FIELDS, "move": _MOVE_FIELDS}
 _GROUP_REF = re.compile(r"\\(?:g<)?(\d+)")
 
 
@@ -58,6 +64,7 @@ class _Layer:
     phrases: dict[str, _Entry]
     rules: dict[str, _Entry]
     cues: dict[str, _Entry]
+    moves: dict[str, _Entry]
 
 
 def shipped_languages() -> tuple[str, ...]:
@@ -88,8 +95,14 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
         problems.append(Problem("DEESCALATE_LANGUAGE", None, f"no phrasebook for language {language!r}: the package "
                                 f"ships {shipped}; for another, put a complete {language}/ folder in DEESCALATE_PHRASEBOOK"))
         return problems, Phrasebook(language=language, by_kind={}, rules=(), cues=())
-    base = _read_folder(base_dir, _display_default, problems) if base_dir.is_dir() else _Layer({}, {}, {})
+    base = _read_folder(base_dir, _display_default, problems) if base_dir.is_dir() else _Layer({}, {}, {}, {})
     where = _display_default(base_dir)
+    # A shipped book reads every move; a team may switch moves off (disabled = true) on purpose.
+    shipped = {e.fields.get("move") for e in base.moves.values() if not e.fields.get("disabled")}
+    if base.moves:
+        for move in MOVES:
+            if move != "boundary" and move not in shipped:
+                problems.append(Problem(where, None, f"missing move {move!r}: no [[move]] entry has move = {move!r} (add one to moves.toml)"))
     if custom is not None:
         root = Path(custom)
         if not root.is_dir():
@@ -100,10 +113,12 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
             _merge(base.phrases, team.phrases, problems)
             _merge(base.rules, team.rules, problems)
             _merge(base.cues, team.cues, problems)
+            _merge(base.moves, team.moves, problems)
             where = str(folder)
     by_kind = _phrases(base.phrases, problems)
     rules = _rules(base.rules, problems)
     cues = _cues(base.cues, problems)
+    moves = _moves(base.moves, problems)
     for kind in KINDS:
         if not by_kind.get(kind):
             problems.append(Problem(where, None, f"missing kind {kind!r}: no phrases (add {kind}.toml)"))
@@ -112,7 +127,7 @@ def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phr
         for step in BOUNDARY_STEPS:
             if step not in present:
                 problems.append(Problem(where, None, f"missing boundary step {step}: no boundary phrase has step = {step}"))
-    return problems, Phrasebook(language=language, by_kind=by_kind, rules=rules, cues=cues)
+    return problems, Phrasebook(language=language, by_kind=by_kind, rules=rules, cues=cues, moves=moves)
 
 
 def _display_default(path: Path) -> str:
@@ -120,20 +135,22 @@ def _display_default(path: Path) -> str:
 
 
 def _read_folder(folder: Path, display, problems: list[Problem]) -> _Layer:
-    layer = _Layer({}, {}, {})
+    layer = _Layer({}, {}, {}, {})
     for path in sorted(folder.glob("*.toml")):
         file = display(path)
         kind = path.stem
-        if kind not in KINDS and kind != COACH_FILE:
-            problems.append(Problem(file, None, f"unknown kind {kind!r}{_did_you_mean(kind, KINDS + (COACH_FILE,))}; "
-                                                f"a file is named after its kind: {', '.join(KINDS)} or coach"))
+        if kind not in KINDS and kind not in (COACH_FILE, MOVES_FILE):
+            problems.append(Problem(file, None, f"unknown kind {kind!r}{_did_you_mean(kind, KINDS + (COACH_FILE, MOVES_FILE))}; "
+                                                f"a file is named after its kind: {', '.join(KINDS)}, coach or moves"))
             continue
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             problems.append(Problem(file, None, f"invalid TOML: {err}"))
             continue
-        tables = ("rule",) if kind == COACH_FILE else ("phrase", "cue") if kind == "boundary" else ("phrase",)
+        tables = (
+            ("rule",) if kind == COACH_FILE else ("move",) if kind == MOVES_FILE else ("phrase", "cue") if kind == "boundary" else ("phrase",)
+        )
         expected = " or ".join(f"[[{t}]]" for t in tables)
         for key in data:
             if key not in tables:
@@ -143,7 +160,7 @@ def _read_folder(folder: Path, display, problems: list[Problem]) -> _Layer:
             if not isinstance(entries, list):
                 problems.append(Problem(file, None, f"{table!r} must be an array of tables, written [[{table}]]"))
                 continue
-            target = {"rule": layer.rules, "cue": layer.cues, "phrase": layer.phrases}[table]
+            target = {"rule": layer.rules, "cue": layer.cues, "phrase": layer.phrases, "move": layer.moves}[table]
             for index, raw in enumerate(entries, start=1):
                 entry = _read_entry(kind, table, raw, file, index, problems)
                 if entry is None:
@@ -159,11 +176,11 @@ def _read_folder(folder: Path, display, problems: list[Problem]) -> _Layer:
 def _read_entry(kind: str, table: str, raw: Any, file: str, index: int, problems: list[Problem]) -> _Entry | None:
     """Type- and vocabulary-check one table; keeps the valid fields so later checks see what is there."""
     if not isinstance(raw, dict):
-        problems.append(Problem(file, f"{'cue' if table == 'cue' else 'entry'} {index}", "must be a table"))
+        problems.append(Problem(file, f"{table if table in ('cue', 'move') else 'entry'} {index}", "must be a table"))
         return None
     entry_id = raw.get("id")
     if not isinstance(entry_id, str) or not _ID.match(entry_id):
-        problems.append(Problem(file, f"{'cue' if table == 'cue' else 'entry'} {index}", "missing or invalid id (lowercase letters, digits, . _ -)"))
+        problems.append(Problem(file, f"{table if table in ('cue', 'move') else 'entry'} {index}", "missing or invalid id (lowercase letters, digits, . _ -)"))
         return None
     before = len(problems)
     say = lambda reason: problems.append(Problem(file, entry_id, reason))  # noqa: E731
@@ -184,6 +201,12 @@ def _read_entry(kind: str, table: str, raw: Any, file: str, index: int, problems
 def _check_field(kind: str, key: str, value: Any, say) -> Any:
     if key == "disabled":
         return value if isinstance(value, bool) else say("disabled must be true or false")
+    if key == "move":
+        if value == "boundary":
+            return say("boundary steps are recognised by [[cue]] entries in boundary.toml, not by moves.toml")
+        if not isinstance(value, str) or value not in MOVES:
+            return say(f"unknown move {value!r}" + (_did_you_mean(str(value), MOVES) or f" (known: {', '.join(m for m in MOVES if m != 'boundary')})"))
+        return value
     if key in ("text", "why", "reframe") and not isinstance(value, str):
         return say(f"{key} must be a string")
     if key == "text":
@@ -315,6 +338,20 @@ def _cues(entries: dict[str, _Entry], problems: list[Problem]) -> tuple[Boundary
             problems.append(Problem(entry.file, entry_id, f"boundary cue needs {', '.join(missing)}"))
             continue
         cues.append(BoundaryCue(entry_id, f["step"], f["patterns"], f.get("unless", ())))
+    return tuple(cues)
+
+
+def _moves(entries: dict[str, _Entry], problems: list[Problem]) -> tuple[MoveCue, ...]:
+    cues = []
+    for entry_id, entry in entries.items():
+        f = entry.fields
+        if f.get("disabled"):
+            continue
+        missing = [key for key in ("move", "patterns") if key not in f]
+        if missing:
+            problems.append(Problem(entry.file, entry_id, f"move entry needs {', '.join(missing)}"))
+            continue
+        cues.append(MoveCue(entry_id, f["move"], f["patterns"], f.get("unless", ())))
     return tuple(cues)
 
 

@@ -48,6 +48,25 @@ REGISTERS: tuple[str, ...] = ("warm", "formal")
 PLACEHOLDERS: tuple[str, ...] = ("customer", "issue", "timeframe")
 BOUNDARY_STEPS: tuple[int, ...] = (1, 2, 3)
 COACH_FILE = "coach"  # coach.toml holds the wording rules, beside the kind files
+MOVES_FILE = "moves"  # moves.toml holds the patterns that read an agent's reply for its moves
+# What an agent's reply can do, in the practice's words (boundary steps come from boundary.toml cues).
+MOVES: tuple[str, ...] = (
+    "acknowledge",
+    "empathy",
+    "validation",
+    "apology",
+    "blanket_apology",
+    "summarize",
+    "clarify",
+    "outcome",
+    "options",
+    "timeline",
+    "vague_promise",
+    "reframe",
+    "boundary",
+    "escalation",
+    "closing",
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,19 @@ class BoundaryCue:
 
 
 @dataclass(frozen=True)
+class MoveCue:
+    """Words that show an agent's reply made one move ([[move]] in moves.toml)."""
+
+    id: str
+    move: str
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
+
+    def matches(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns) and not any(p.search(text) for p in self.unless)
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong in a phrasebook file, precise enough to fix without reading code."""
 
@@ -116,6 +148,7 @@ class Phrasebook:
     by_kind: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False, compare=False)
     rules: tuple[CoachRule, ...] = ()
     cues: tuple[BoundaryCue, ...] = ()
+    moves: tuple[MoveCue, ...] = ()
 
     def phrases(self, kind: str) -> tuple[Phrase, ...]:
         """Every enabled phrase of one kind, in file order."""

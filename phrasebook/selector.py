@@ -143,13 +143,18 @@ def choose(
     issue: str | None = None,
     timeframe: str | None = None,
     skip: Collection[str] = (),
+    kinds: Sequence[str] | None = None,
 ) -> Suggestion | None:
     """What to whisper for this moment; None when the moment is calm and there is nothing to say.
 
     `skip`: kinds the agent has just done themselves (an apology they already made); the others lead,
-    unless they are all the moment has.
+    unless they are all the moment has. `kinds`: the kinds to voice, primary first, when the thread's
+    plan (bot/plan.py) has chosen them; otherwise the moment decides.
     """
-    kinds, step = plan(moment)
+    if kinds:
+        kinds, step = tuple(kinds), None
+    else:
+        kinds, step = plan(moment)
     if not kinds:
         return None
     kinds = tuple(k for k in kinds if k not in skip) or kinds

@@ -68,8 +68,12 @@ class Scratch:
 
     def run(self, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "COLUMNS": "120", **(env or {})}
-        return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=self.dir, env=environ, input=stdin,
+        done = subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=self.dir, env=environ, input=stdin,
                               capture_output=True, text=True, timeout=300)
+        if "Traceback (most recent call last)" in done.stderr:
+            # A crash is never an example worth showing: stop instead of writing it into README.
+            raise SystemExit(f"deescalate {' '.join(args)} crashed:\n{done.stderr}")
+        return done
 
     def close(self) -> None:
         self._tmp.cleanup()

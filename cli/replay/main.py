@@ -11,10 +11,12 @@ import time
 from dataclasses import asdict
 from typing import IO, Sequence
 
-from bot.report import parse_since
+from bot.adoption import change
+from bot.moves import said
+from bot.report import parse_since, percent
 from cli.config import cli_config
-from cli.replay.run import ThreadResult, replay_threads, totals
 from cli.replay.input import STDIN, ReplayInputError, load_threads
+from cli.replay.run import ThreadResult, replay_threads, totals
 
 PROGRESS_OVER = 50  # threads; below this a non-terminal run prints no progress at all
 _LEVEL_MARK = {"calm": " ", "uneasy": "·", "tense": "▲", "heated": "▲▲"}
@@ -126,12 +128,19 @@ def render_text(results: Sequence[ThreadResult], *, full: bool = False) -> str:
             level = (step.level or "–").ljust(6)
             mark = _LEVEL_MARK.get(step.level or "", " ").ljust(2)
             lines.append(f"  {_clock(m.ts)}  {who}  {level} {mark} {clip(m.text, 90)}")
+            if m.role == "agent":
+                moves = said(step.moves) or "no move the plan knows"
+                used = f" · {'; '.join(_used_line(u) for u in step.used)}" if step.used else ""
+                lines.append(f"      · moves: {moves}{used}")
             for whisper in step.whispers:
                 if whisper.tip:
                     lines.append(f"      ↳ wording tip to {whisper.to}: {clip(whisper.text, 110)}")
                     continue
                 kind = f" ({whisper.kind})" if whisper.kind else ""
-                lines.append(f"      ↳ whisper to {whisper.to}{kind}:")
+                title = f" “{whisper.title}”" if whisper.title else ""
+                lines.append(f"      ↳ whisper to {whisper.to}{kind}{title}:")
+                if whisper.step:
+                    lines.append(f"          step: {whisper.step} — {whisper.plan}")
                 for shown in whisper.lines[:3]:
                     lines.append(f"          “{clip(shown, 110)}”")
                 if full and whisper.why:
@@ -149,7 +158,17 @@ def render_text(results: Sequence[ThreadResult], *, full: bool = False) -> str:
         f"{_n(t.whispers, 'whisper')} ({t.whispers_per_thread:g} per thread) · {_n(t.wording_tips, 'wording tip')} · "
         f"{_n(t.abuse_events, 'abuse event')} · {_n(t.handoff_suggestions, 'handoff suggestion')}"
     )
+    lines.append(
+        f"Suggestions: {t.suggestions_used} of {t.suggestions_answered} answered were used (adoption {percent(t.adoption_rate)}) · "
+        f"median tension change on the customer's next message: {change(t.tension_change_used)} after a used one, "
+        f"{change(t.tension_change_unused)} after an unused one"
+    )
     return "\n".join(lines) + "\n"
+
+
+def _used_line(entry: str) -> str:
+    kind, _, used = entry.partition(": ")
+    return f"did not use the {kind} suggestion" if used == "not used" else f"used the {kind} suggestion ({used})"
 
 
 def render_json(results: Sequence[ThreadResult]) -> str:
@@ -173,6 +192,8 @@ def render_json(results: Sequence[ThreadResult]) -> str:
                         "posts": step.posts,
                         "abuse_events": step.abuse_events,
                         "handoff_suggested": step.handoff_suggested,
+                        "moves": step.moves,
+                        "used": step.used,
                     }
                     for step in result.steps
                 ],

@@ -15,6 +15,7 @@ import hmac
 import json
 import re
 import secrets
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ class Whisper:
     offers_handoff: bool = False
     tip: bool = False  # a wording tip on the agent's own message, not a suggestion of words
     why: str = ""  # the whisper's "Why:" line, as plain text
+    step: str | None = None  # the plan step it suggests ("exact time", "apologise", "escalate", "boundary")
+    plan: str = ""  # why that step: what the agents had already done
+    title: str = ""  # its header
 
 
 @dataclass
@@ -55,6 +59,19 @@ class Step:
     posts: list[str] = field(default_factory=list)  # non-private messages the bot posted (alerts)
     handoff_suggested: bool = False
     abuse_events: int = 0
+    moves: list[str] = field(default_factory=list)  # an agent line: the moves it made (bot/moves.py names)
+    used: list[str] = field(default_factory=list)  # an agent line: per suggestion it answered, "kind: phrase id" / "kind: own words" / "kind: not used"
+
+
+@dataclass
+class Suggestion:
+    """What came of one whisper: did the agent's next reply use it, and how the customer's tension moved."""
+
+    number: int
+    kind: str
+    used: str | None = None  # phrase id, "own words", or None
+    answered: bool = False  # the agent replied after it
+    change: float | None = None  # tension change on the customer's next message
 
 
 @dataclass
@@ -64,6 +81,7 @@ class ThreadResult:
     peak_level: str = "calm"
     flags: list[str] = field(default_factory=list)
     boundary_step: int = 0
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -88,10 +106,20 @@ class Totals:
     wording_tips: int
     abuse_events: int
     handoff_suggestions: int
+    suggestions_answered: int = 0  # whispers an agent replied after
+    suggestions_used: int = 0
+    adoption_rate: float | None = None  # used / answered
+    tension_change_used: float | None = None  # median change on the customer's next message
+    tension_change_unused: float | None = None
 
 
 def totals(results: Sequence[ThreadResult]) -> Totals:
     whispers = sum(r.whispers for r in results)
+    every = [s for r in results for s in r.suggestions]
+    answered = [s for s in every if s.answered]
+    used = [s for s in answered if s.used]
+    after_used = [s.change for s in every if s.used and s.change is not None]
+    after_unused = [s.change for s in every if not s.used and s.change is not None]
     return Totals(
         threads=len(results),
         messages=sum(len(r.steps) for r in results),
@@ -101,6 +129,11 @@ def totals(results: Sequence[ThreadResult]) -> Totals:
         wording_tips=sum(r.tips for r in results),
         abuse_events=sum(s.abuse_events for r in results for s in r.steps),
         handoff_suggestions=sum(1 for r in results for s in r.steps if s.handoff_suggested),
+        suggestions_answered=len(answered),
+        suggestions_used=len(used),
+        adoption_rate=round(len(used) / len(answered), 2) if answered else None,
+        tension_change_used=round(statistics.median(after_used), 3) if after_used else None,
+        tension_change_unused=round(statistics.median(after_unused), 3) if after_unused else None,
     )
 
 
@@ -195,6 +228,7 @@ class Replayer:
         steps: list[Step] = []
         root_ts: str | None = None
         case = None
+        notes: dict[int, Suggestion] = {}
         for message in thread.messages:
             ts = self.identities.ts(channel, message.ts)
             root_ts = root_ts or ts
@@ -210,6 +244,8 @@ class Replayer:
             step = Step(message, case.level if case else None)
             step.abuse_events = max(0, await self._abuse_count() - before_abuse)
             step.whispers = self._whispers(new_calls, before, case)
+            if case is not None:
+                self._follow(step, before, case, notes)
             step.posts = [self._readable(str(c.params.get("text", ""))) for c in new_calls if c.method == "chat.postMessage"]
             newly_step_three = case is not None and case.boundary_step >= 3 and (before is None or before.boundary_step < 3)
             step.handoff_suggested = newly_step_three or any(
@@ -220,10 +256,30 @@ class Replayer:
             # Let the "nobody has answered yet" grace run out after the last message, as it would live.
             self.now = max(self.now, steps[-1].message.ts + self.runtime.config.unattended_minutes * 60 + 1)
             await self._timers_after(steps)
-        result = ThreadResult(thread, steps)
+        result = ThreadResult(thread, steps, suggestions=[notes[n] for n in sorted(notes)])
         if case is not None:
             result.peak_level, result.flags, result.boundary_step = case.peak_level, list(case.flags), case.boundary_step
         return result
+
+    def _follow(self, step: Step, before: Any, after: Any, notes: dict[int, "Suggestion"]) -> None:
+        """The agent line's moves, which suggestions it used, and each suggestion's effect so far."""
+        from bot.adoption import used_phrase
+        from bot.moves import decode
+
+        if step.message.role == "agent" and after.recent_moves and step.message.text.strip():
+            step.moves = sorted(decode(after.recent_moves[-1]), key=_MOVE_ORDER.index)
+        answered_before = {w.get("n") for w in (before.whispers if before is not None else []) if w.get("u")}
+        for note in after.whispers:
+            n = int(note.get("n", 0))
+            record = notes.setdefault(n, Suggestion(n, str(note.get("kind", ""))))
+            if note.get("u"):
+                used = used_phrase(note)
+                record.answered = True
+                record.used = "own words" if used == "~" else used
+                if n not in answered_before and step.message.role == "agent":
+                    step.used.append(f"{record.kind}: {record.used or 'not used'}")
+            if note.get("dt") is not None and "dt" in note:
+                record.change = float(note["dt"])
 
     def _readable(self, text: str) -> str:
         """Slack markup as a reader of the replay knows it: <#C…> by the replayed channel's name, <@U…> by name."""
@@ -243,6 +299,9 @@ class Replayer:
         if after is not None:
             count = after.whisper_count - (before.whisper_count if before is not None else 0)
             notes = after.whispers[-count:] if count > 0 else []
+        from bot.plan import note_step, plan_why
+
+        moves_then = after.moves if after is not None else ""  # a whisper is decided after the message's own moves
         whispers = []
         for call in sent:
             blocks = call.params.get("blocks") or []
@@ -250,16 +309,21 @@ class Replayer:
             suggestion = _has_action(blocks, ids.WHISPER_ANOTHER)
             user = str(call.params.get("user", ""))
             text = str(call.params.get("text", ""))
+            note = notes.pop(0) if suggestion and notes else None
+            planned = note_step(note) if note is not None else None
             whispers.append(
                 Whisper(
                     to=self.identities.names.get(user, user),
                     # The printer labels a tip already; the notification's own "Wording tip:" would say it twice.
                     text=text if suggestion else _unlabelled(text),
                     lines=_block_lines(blocks),
-                    kind=notes.pop(0).get("kind") if suggestion and notes else None,
+                    kind=note.get("kind") if note is not None else None,
                     offers_handoff=_has_action(blocks, ids.START_HANDOFF),
                     tip=not suggestion,
                     why=_why(blocks),
+                    step=planned.name if planned is not None else None,
+                    plan=plan_why(note, moves_then) if note is not None else "",
+                    title=str(note.get("title", "")) if note is not None else "",
                 )
             )
         return whispers
@@ -343,6 +407,8 @@ def _connection(task: asyncio.Task) -> bool:
 
 _CONNECTION_TASKS = {"RequestHandler.start", "BaseProtocol._drain_helper"}
 
+
+from phrasebook.model import MOVES as _MOVE_ORDER  # noqa: E402
 
 _MARKUP = re.compile(r"<([#@])([A-Z0-9]+)(?:\|[^>]*)?>")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import ids
 from bot import whisper_blocks as wb
+from bot.adoption import feedback_counters
 from bot.case import Case
 from bot.handoff import thread_ref
 from bot.whisper import another, note_of, record_feedback, render_note
@@ -104,7 +105,8 @@ async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None
     done = await runtime.store.update_case(channel, root_ts, change)
     first, case = done[1] if done else (False, None)
     if first:
-        await runtime.store.count({f"feedback_{verdict}": 1}, runtime.clock())
+        per_kind = feedback_counters(note_of(case, number) if case is not None else None, verdict)
+        await runtime.store.count({f"feedback_{verdict}": 1, **per_kind}, runtime.clock())
     response_url = body.get("response_url")
     if not response_url:
         return

@@ -39,7 +39,8 @@ def test_replay_takes_several_paths_and_stdin() -> None:
     assert all(f"/{len(headers)}:" in h for h in headers)
     assert any("(examples/calm.jsonl)" in h for h in headers) and any("(<stdin>)" in h for h in headers)
     assert sum("(examples/export)" in h for h in headers) == 2
-    assert done.stdout.rstrip().splitlines()[-1].startswith("Totals: 4 threads")
+    # Totals, then (issue 12) what came of the suggestions.
+    assert done.stdout.rstrip().splitlines()[-2].startswith("Totals: 4 threads")
 
 
 def test_stdin_only_once_and_its_errors_name_stdin() -> None:

@@ -85,7 +85,9 @@ def test_text_output_shows_levels_whispers_and_totals() -> None:
     assert "↳ whisper to Lena" in out
     # The tip is labelled once, by the printer.
     assert "↳ wording tip to Lena: instead of “As I said”" in out and "Wording tip: instead" not in out
-    assert out.rstrip().splitlines()[-1].startswith("Totals: 1 thread, 8 messages · 1 flagged")
+    # Totals, then (issue 12) what came of the suggestions.
+    assert out.rstrip().splitlines()[-2].startswith("Totals: 1 thread, 8 messages · 1 flagged")
+    assert out.rstrip().splitlines()[-1].startswith("Suggestions: 0 of 2 answered were used (adoption 0%)")
 
 
 def test_cooldown_follows_message_time() -> None:

@@ -115,7 +115,9 @@ def test_a_rising_thread_whispers_the_agent_in_the_thread_with_the_kind_named():
     assert [w.user for w in sent] == [AGENT]  # the agent, never the customer
     whisper = sent[0]
     assert whisper.channel == "C1" and whisper.thread_ts == "1.000001"
-    assert any(word in header(whisper) for word in ("Empathy", "Apology", "Acknowledge", "Validation"))
+    # The header names the plan's next step (issue 12): the agent's only reply so far, "I'm looking into
+    # it now", was a vague promise, so the next step is an exact time, voiced by expectations phrasings.
+    assert header(whisper) == "💬 Next: swap the vague promise for an exact time" and whisper.kind == "expectations"
     phrases = [b for b in whisper.blocks if b["type"] == "section"]
     assert 2 <= len(phrases) <= 3
     assert set(buttons(whisper)) == {ids.WHISPER_ANOTHER, ids.WHISPER_HELPFUL, ids.WHISPER_NOT_HELPFUL}
@@ -210,7 +212,9 @@ def test_boundary_ladder_climbs_only_after_the_agent_used_a_boundary():
     # The agent uses a step-1 phrasing (reworded): recognised, recorded, and step 2 follows the next insult.
     used = thread.say(AGENT, "Look — " + _boundary_phrase(1).lower())
     assert thread.case.agent_boundary == 1 and thread.case.steps[-1].kind == "boundary"
-    assert counters(used) == {"boundary_steps": 1, f"boundary:{AGENT}": 1}
+    # Besides the boundary counters, the reply used the offered step-1 phrasing (issue 12's adoption figures).
+    assert {k: v for k, v in counters(used).items() if not k.startswith("used")} == {"boundary_steps": 1, f"boundary:{AGENT}": 1}
+    assert counters(used)["used:boundary"] == 1
     second = whispers(thread.say(CUSTOMER, ABUSE[2], after=10))
     assert second and "step 2 of 3" in header(second[0])
 
