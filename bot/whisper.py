@@ -16,6 +16,7 @@ from typing import Any
 from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
+from bot.gate import worth_early_words, worth_whispering
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
@@ -309,8 +310,8 @@ def _react(
     """Whisper the thread's agents if this moment calls for it and restraint allows; alert if nobody is there."""
     level_rose = level_index(reading.level) > level_index(before_level)
     new_flags = _moment_flags(reading) - before_flags
-    if not (level_rose or new_flags or abusive):
-        return
+    if not worth_whispering(reading, before_level, before_flags, abusive, case.whispered_level):
+        return  # bot/gate.py: calm threads and polite problem reports stay quiet
     if not case.agents:
         if level_index(reading.level) >= level_index("tense") and not case.alerted and settings.supervisor_channel:
             if settings.unattended_grace <= 0:
@@ -509,7 +510,7 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
             tally.add("boundary_steps")
             tally.add(f"boundary:{agent}")
     _coach(case, msg, book, tally, actions)
-    if first_reply and level_index(case.level) >= level_index("uneasy") and case.whisper_count < settings.cap:
+    if first_reply and worth_early_words(case.level, [ln.text for ln in case.lines], case.abuse_seen) and case.whisper_count < settings.cap:
         # Someone picked up a thread that was already souring: early words for where it stands now.
         reading = _current_reading(case)
         if reading is not None:
