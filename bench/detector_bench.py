@@ -121,9 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     uss = rows(args.data, "uss_en")
     uss_user = [r for r in uss if r["speaker"] == "USER" and "tense" in r]
 
+    hate = [r for r in rows(args.data, "tweeteval_hate") if r["split"] == "test"]
+    davidson = _davidson_test(args.data)
     sets = [
         ("tweeteval_emotion test anger", emotion, "tense", "tension"),
         ("tweeteval_offensive test", offensive, "abusive", "abuse"),
+        ("tweeteval_hate test", hate, "abusive", "abuse"),
+        ("davidson held-out (ours)", davidson, "abusive", "abuse"),
         ("uss_en user turns", uss_user, "tense", "tension"),
     ]
     print(f"{'set':<30}{'method':<18}{'n':>6}{'pos%':>7}{'AUC':>8}{'F1@decision':>13}")
@@ -139,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
             mine = ([r.abuse for r in ours], ["abusive" in r.flags for r in ours])
             # OLID's own definition: any profanity is offensive, aimed at someone or not.
             extra = [("ours (abuse|prof.)", mine[0], ["abusive" in r.flags or "profanity" in r.triggers for r in ours])]
+            head = _head_logits(texts)
+            if head is not None:
+                # The learned offense head alone, at its own val-tuned decision (no cues, no product margin).
+                extra.append(("offense head", head[0], [x >= 0 for x in head[0]]))
+                if title.startswith("tweeteval_hate") or title.startswith("davidson"):
+                    extra.append(("hate head", head[1], [x >= 0 for x in head[1]]))
         compound = [vader.polarity_scores(t)["compound"] for t in texts]
         prof = [float(p) for p in predict_prob(texts)]
         results = [
@@ -154,10 +164,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'uss_en user turns (thread)':<30}{'ours':<18}{len(s[0]):>6}{pos:>7.1f}{auc(s[0], s[1]):>8.3f}{f1(s[0], d):>13.3f}")
 
     texts = [r["text"] for r in emotion]
+    cold = rate(score, [t + " zq" + str(i) for i, t in enumerate(texts)], 1)  # every message brings a word never seen
     ours_rate = rate(score, texts, args.repeats)
     vader_rate = rate(vader.polarity_scores, texts, args.repeats)
     print(f"\nspeed (median of {args.repeats})   ours {ours_rate:,.0f} msg/s ({1e6 / ours_rate:.1f} us)   "
           f"VADER {vader_rate:,.0f} msg/s ({1e6 / vader_rate:.1f} us)   ratio {ours_rate / vader_rate:.2f}x")
+    print(f"  first sight of a new word in every message: ours {cold:,.0f} msg/s ({1e6 / cold:.1f} us), ratio {cold / vader_rate:.2f}x")
+    cli = stream_rate(texts, args.repeats)
+    print(f"deescalate score (JSONL CLI, one process, {len(texts) * 8:,} lines, start-up excluded)   {cli:,.0f} msg/s "
+          f"({1e6 / cli:.1f} us)   ratio to VADER in-process {cli / vader_rate:.2f}x")
     shapes = {
         "support prose": ("I have been waiting for my refund for weeks and nobody answers! " * 700)[:40000],
         "one letter": "a" * 40000,
@@ -171,6 +186,52 @@ def main(argv: list[str] | None = None) -> int:
         ms = statistics.median(timed(score, text) for _ in range(max(args.repeats, 5))) * 1e3
         print(f"one 40,000-character message ({name:<15}) {ms:6.2f} ms")
     return 0
+
+
+def _davidson_test(data: Path) -> list[dict]:
+    """Davidson's seeded test part (scripts/train_detector.py makes the split; never trained on)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from train_detector import davidson_split
+
+    part = davidson_split(rows(data, "davidson_offensive"))["test"]
+    return [dict(r, abusive=r["label"] != "neither") for r in part]
+
+
+def _head_logits(texts: list[str]) -> tuple[list[float], list[float]] | None:
+    """The offense and hate heads' own logits minus their val-tuned thresholds."""
+    try:
+        from bot import detector as d
+    except ImportError:
+        return None
+    if not hasattr(d, "_MODEL"):
+        return None
+    off, hate = [], []
+    for t in texts:
+        toks, _, uniq = d.read_tokens(t, d._KNOWN)
+        words = [x for x in toks if x not in d.DROP]
+        _, e_off = d._MODEL.read(words, uniq)
+        off.append(d._OFFENSE.intercept + e_off - d._OFFENSE.threshold)
+        hate.append(d._HATE.intercept + d._MODEL.evidence("hate", words) - d._HATE.threshold)
+    return off, hate
+
+
+def stream_rate(texts: list[str], repeats: int) -> float:
+    """Messages per second through `python -m bot.score_stream` (JSONL in and out), start-up excluded."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    feed = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts * 8).encode()
+
+    def run(data: bytes) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot.score_stream"], input=data, capture_output=True, cwd=root, check=True)
+        return time.perf_counter() - start
+
+    runs = []
+    for _ in range(repeats):
+        empty = run(b"")
+        runs.append((len(texts) * 8) / max(1e-9, run(feed) - empty))
+    return statistics.median(runs)
 
 
 def thread_replay(uss: list[dict]) -> tuple[tuple[list[int], list[float]], list[bool]]:
