@@ -198,11 +198,19 @@ def score(text: str) -> Reading:
     return _read(text, extra)
 
 
+def _analyse(text: str) -> tuple:
+    """The message's tokens, with quoted passages left out: a film title, a quoted error message or
+    a quoted reply ("Liar Liar", "INVALID TOKEN") is not the customer's own voice."""
+    if '"' in text or "\u201c" in text:
+        text = _QUOTED_RE.sub(" | ", text)
+    return read_tokens(text, _KNOWN)
+
+
 def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple | None = None) -> Reading:
     """Score a message plus cues found from thread context."""
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    toks, stretched, uniq = analysed or read_tokens(text, _KNOWN)
+    toks, stretched, uniq = analysed or _analyse(text)
     words = [t for t in toks if t not in DROP]
     e_tension, e_offense = _MODEL.read(words, uniq)
     cues: list[tuple[str, str, float]] = list(extra) if extra else []
@@ -418,7 +426,9 @@ def _harm(word: str, toks: list[str], positions: list[int], cues: list[tuple[str
     aimed = any(_aimed_at_you(toks, i) for i in positions)
     if word in lex.INSULT_NOUNS:
         w = lex.INSULT_NOUNS[word]
-        cues.append(("abuse", _quote(toks, positions[0], aimed), w if aimed else w * 0.6))
+        # Not aimed at anyone here ("Liar Liar", "the Clowns Cafe", "some idiots do that"): offensive
+        # words, not abuse of the agent, so no boundary is suggested.
+        cues.append(("abuse", _quote(toks, positions[0], True), w) if aimed else ("profanity", word, w * 0.6))
         return False
     if word in lex.INSULT_ADJECTIVES:
         if aimed:
@@ -576,7 +586,7 @@ def observe(state: ThreadTension | None, text: str, speaker: str = "customer") -
         return _read(text, ()), ThreadTension.from_dict(state.to_dict())
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    analysed = read_tokens(text, _KNOWN)
+    analysed = _analyse(text)
     probe = analysed[0]
     fp = _fingerprint(probe)
     extra: list[tuple[str, str, float]] = []

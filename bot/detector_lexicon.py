@@ -48,11 +48,12 @@ OUTAGE = {"outage": 0.2, "offline": 0.15, "crashed": 0.2, "crashing": 0.2, "down
 DEFECT = {"broken": 0.2, "defective": 0.25, "faulty": 0.25, "bug": 0.1, "damaged": 0.2, "glitch": 0.15}
 # "cancel" alone is often an errand ("cancel the extra seat"); leaving is said by the phrases below.
 CHURN = {
-    "cancel": 0.15, "cancelling": 0.45, "canceling": 0.45, "cancellation": 0.4,
+    "cancel": 0.15, "cancelling": 0.3, "canceling": 0.3, "cancellation": 0.2,
     "unsubscribe": 0.4, "competitor": 0.4, "competitors": 0.4,
 }
 LEGAL = {
-    "lawyer": 0.7, "lawyers": 0.7, "attorney": 0.7, "sue": 0.7, "suing": 0.7, "lawsuit": 0.7,
+    # "lawyer" and "sue" alone are often a film or a name ("Curly Sue"): the phrases below say legal action.
+    "suing": 0.7, "lawsuit": 0.7,
     "court": 0.5, "chargeback": 0.6, "ombudsman": 0.6, "regulator": 0.55, "solicitor": 0.7,
 }
 # Naming a platform is not a threat to go public ("just right here on Twitter?"): the phrases below
@@ -134,16 +135,18 @@ def _add(anchors: str, *phrases: Phrase) -> None:
 
 
 _add("still", _p("delay", 0.45, r"\bstill (?:waiting|no\b|nothing|not\b|haven'?t|hasn'?t|didn'?t|don'?t|can'?t|unresolved|broken|down)"))
-_add("hours days weeks months week month", _p("delay", 0.45, rf"\b(?:for|in|over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:over|than|for over|for more than) (?:a|an|one) (?:week|month)\b|\bfor (?:a|an|one) (?:week|month) (?:now|already)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\bfor (?:hours|days|weeks|months|ages)\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
+_add("hours days weeks months week month", _p("delay", 0.45, # "for 2 days" and "in 3 days" are often a booking or a plan; waiting says more ("for 2 days now", "over 3 weeks").
+     rf"\b(?:over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:for|in) {_N} (?:hours|days|weeks|months) (?:now|already|straight|and still)\b|\b(?:over|than|for over|for more than) (?:a|an|one) (?:week|month)\b|\bfor (?:a|an|one) (?:week|month) (?:now|already)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\bfor (?:hours|days|weeks|months|ages)\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
 _add("long", _p("delay", 0.35, r"\bhow (?:much )?long (?:do|does|will|is|am|are|should|has|have)\b|\btaking (?:so|too|this) long\b|\bthis long\b"))
 _add("yet", _p("delay", 0.3, r"\b(?:nothing|no \w+|not|haven'?t \w+|neg_\w+) yet\b"))
 _add("since", _p("delay", 0.3, r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last|yesterday|january|february|march|april|may|june|july|august|september|october|november|december|\d)"))
-_add("time times", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth|nth|\d+(?:th)?) time\b|\bhow many (?:more )?times\b|\b(?:multiple|several|many|countless|so many|numerous) times\b|\bevery (?:single )?time\b"))
+_add("time times", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth|nth|\d+(?:st|nd|rd|th)) time\b|\bhow many (?:more )?times\b|\bevery single time\b|\bevery time (?:i|we) (?:call|ask|contact|try|order|write|message|chat|email|ring)\b"),
+     _p("repeat_contact", 0.4, r"\b(?:multiple|several|many|countless|so many|numerous) times\b"))
 _add("again", _p("repeat_contact", 0.4, r"\b(?:yet|once|all over|here we go) again\b|\b(?:asking|explain(?:ing)?|tell(?:ing)?|call(?:ing)?|writ(?:e|ing)|contact(?:ing)?|message|messaging|email(?:ing)?) (?:\w+ ){0,3}again\b"))
 _add("already", _p("repeat_contact", 0.45, r"\b(?:i'?ve |i have |i )?already (?:told|explained|asked|sent|called|emailed|contacted|provided|gave|given|done|tried|answered)\b"))
 _add("keep", _p("repeat_contact", 0.4, r"\bkeep (?:asking|telling|calling|saying|getting|being told)\b"))
 _add("answers answer response reply replies replied responded respond gets neg_response neg_reply neg_answer neg_heard heard",
-     _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone|neg_\w+ one|never) (?:answers|answered|responds|responded|replies|replied|gets back|got back|calls? back)\b|\bno (?:response|reply|answer)\b|\bneg_(?:heard|response|reply|answer)\b|\bnever heard back\b|\bneg_\w+ (?:heard|gotten|had|received|got) (?:back|a (?:response|reply|answer))\b"))
+     _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone|neg_\w+ one|never) (?:answers|answered|responds|responded|replies|replied|gets back|got back|calls? back)\b|\bno (?:response|reply|answer)\b|\bneg_heard (?:back|anything|a thing|from)\b|\bneg_(?:response|reply|answer)\b|\bnever heard back\b|\bneg_\w+ (?:heard|gotten|had|received|got) (?:back|a (?:response|reply|answer))\b"))
 _add("transferred passed bounced around department departments", _p("transfer", 0.45, r"\b(?:transferred|passed|bounced|shuffled|redirected)(?: \w+){0,2} (?:around|again|to (?:another|a different|someone else|the next)|from (?:one|department|person))\b|\banother department\b|\bdifferent departments?\b"))
 _add("fed", _p("frustration", 0.5, r"\bfed up\b"))
 _add("tired sick", _p("frustration", 0.6, r"\bsick (?:and tired )?of\b|\btired of\b"))
@@ -156,10 +159,11 @@ _add("kidding serious", _p("frustration", 0.4, r"\bare you (?:\w+ )?(?:kidding|s
 # Dissatisfaction with the answer itself: "no, that's not what I asked", "it still doesn't work".
 _add("no", _p("frustration", 0.15, r"^no\b(?! (?:neg_)?(?:problem|problems|worries|thanks|rush|hurry)\b)"))
 _add("neg_what said asked told neg_work neg_works neg_working neg_help neg_helpful neg_right neg_correct sense neg_sense neg_understand",
-     _p("frustration", 0.35, r"\bi (?:already |just )?(?:said|asked for|told you)\b|(?<!will not )(?<!would not )(?<!won't )(?<!wont )(?<!wouldn't )\bneg_(?:work|works|working|help|helpful|correct|understand)\b|\bneg_right\b(?! (?:now|away|time))|\bmakes? no neg_sense\b|\bno sense\b"),
+     _p("frustration", 0.35, r"\bi (?:already |just )?(?:said|asked for|told you)\b|(?<!will not )(?<!would not )(?<!won't )(?<!wont )(?<!wouldn't )\bneg_(?:work|works|working|help|helpful|understand)\b|\bmakes? no neg_sense\b|\bno sense\b"),
      _p("frustration", 0.45, r"\bnot neg_what (?:i|we) (?:asked|wanted|said|need|needed|meant|ordered)\b"))
 # Polite dissatisfaction with the help itself, as support chats phrase it: the customer feels unheard,
 # the answer misses the question, or they are about to give up.
+_add("neg_right neg_correct", _p("frustration", 0.25, r"\bneg_(?:right|correct)\b(?! (?:now|away|time))"))
 _add("neg_listening neg_listen listening",
      _p("frustration", 0.55, r"\bneg_listen(?:ing)?\b|\b(?:are you|you) even listening\b"))
 _add("read", _p("frustration", 0.5, r"\bdid (?:you|u|anyone) (?:even |actually )?read\b|\b(?:read|re-read|reread) my (?:message|question|email|messages)\b"))
@@ -181,7 +185,7 @@ _add("account", _p("churn", 0.5, r"\b(?:close|closing|delete|deleting|terminate|
 _add("switch switching switched moving leave leaving going elsewhere business done customer",
      _p("churn", 0.5, r"\b(?:switch(?:ing)?|moving|take my business) (?:over )?(?:to|elsewhere)\b(?! (?:the|your) (?:app|website|site|page|settings))|\bgoing (?:elsewhere|to (?:a |another |one of your )?(?:competitors?|rivals?|another (?:provider|company|shop|store|bank)))\b|\btaking my (?:business|money) elsewhere\b|\b(?:leave|leaving) (?:you|your (?:service|company))\b|\bdone with (?:you|your|this company)\b|\bno longer (?:a )?customer\b|\blost (?:a|me as a) customer\b|\bformer customer\b"))
 _add("never use", _p("churn", 0.5, r"\bnever (?:again|use (?:you|your|this)|buy(?:ing)? from|order(?:ing)? from)\b"))
-_add("review reviews star stars rating", _p("public", 0.55, r"\b(?:bad|negative|terrible|scathing|honest|1|one|1-star|one-star|zero) (?:star )?(?:review|rating)s?\b|\b(?:leave|leaving|write|writing|post|posting) (?:a |an )?(?:\w+ )?review\b|\b(?:give|giving|gave|rate|rating|leave|leaving|worth|deserve|deserves) (?:you |it |this )?(?:a )?(?:1|one|zero|no) stars?\b"))
+_add("review reviews star stars rating", _p("public", 0.55, r"\b(?:a|an|my) (?:bad|negative|terrible|scathing|honest|1|one|1-star|one-star|zero) (?:star )?(?:review|rating)\b|\b(?:leave|leaving|write|writing|post|posting) (?:a |an )?(?:\w+ )?review\b|\b(?:give|giving|gave|rate|rating|leave|leaving|worth|deserve|deserves) (?:you |it |this )?(?:a )?(?:1|one|zero|no) stars?\b"))
 _PLATFORMS = r"(?:twitter|x|facebook|fb|reddit|instagram|insta|tiktok|trustpilot|yelp|the bbb|bbb|linkedin|youtube)"
 _INTENT = r"(?:i'?ll|i will|i'?m|im|i am|gonna|going to|about to|or i|otherwise i|until i|i shall|i'?d|i might)"
 _add("twitter facebook fb reddit instagram insta tiktok trustpilot yelp bbb linkedin youtube tweet tweeting",
@@ -189,6 +193,10 @@ _add("twitter facebook fb reddit instagram insta tiktok trustpilot yelp bbb link
         rf"|\b(?:this|it)(?:'s| is| will be)? going (?:on|to) {_PLATFORMS}\b|\b(?:trustpilot|yelp|bbb) (?:review|complaint)\b|\b{_INTENT} (?:\w+ )?tweet(?:ing)? (?:about )?(?:this|it|you)\b"))
 _add("media everyone public news press post posting tell",
      _p("public", 0.55, r"\bsocial media\b|\btell (?:everyone|everybody|all my)\b|\bgo(?:ing)? public\b|\b(?:the|local) (?:news|press)\b|\bpost(?:ing)? (?:this|it|about)\b"))
+_add("lawyer lawyers attorney attorneys solicitor solicitors sue",
+     _p("legal", 0.7, r"\b(?:my|our) (?:lawyers?|attorneys?|solicitors?)\b|\b(?:contact|contacting|call|calling|get|getting|hire|hiring|involve|involving|speak to|speaking to|talk to|talking to|hear from) (?:my |a |our )?(?:lawyers?|attorneys?|solicitors?)\b"
+        r"|\b(?:i'?ll|i will|i'?m going to|gonna|going to|could|should|i can|will) sue\b|\bsue (?:you|your|the company|them)\b"))
+_add("cancelling canceling", _p("churn", 0.45, r"\bcancell?ing (?:my|our|the) (?:account|subscription|service|plan|contract|membership)\b|\b(?:i'?m|i am|we'?re) cancell?ing\b(?! (?:the|a|an|my) (?:order|booking|reservation|seat|taxi|table|item)s?\b)"))
 _add("charge dispute", _p("legal", 0.55, r"\bdispute (?:the|this|my) (?:charge|payment|transaction)\b|\bcharge ?back\b"))
 _add("legal action court report reporting consumer standards authorities",
      _p("legal", 0.6, r"\blegal (?:action|team|advice|steps)\b|\btake (?:you|this|it) to court\b|\breport(?:ing)? (?:you|this|your company) to\b|\bconsumer (?:protection|rights|affairs)\b|\btrading standards\b|\bthe authorities\b"))
@@ -261,7 +269,7 @@ _add("cancel", _p("churn", 0.45, r"\bcancel (?:my|our|the) (?:account|subscripti
 _add("neg_enough", _p("frustration", 0.45, r"\bneg_enough (?:\||$)"))
 _add("neg_want", _p("frustration", 0.5, r"\bneg_want (?:another|more|any more|your) (?:apology|apologies|excuses?|sorry)\b"))
 _add("want need expect demand", _p("frustration", 0.4,
-     r"\bi (?:want|need|expect|demand) (?:\w+ ){0,6}?(?:now|today|immediately|asap|right away|this minute)\b"
+     r"(?<!all )\bi (?:want|need|expect|demand) (?:\w+ ){0,6}?(?:now|today|immediately|asap|right away|this minute)\b"
      r"|\bi (?:want|expect|demand) (?:it|this|the|my|a|an|full|every)\b(?: \w+){0,4}? (?:refunded|fixed|sorted|resolved|replaced|credited|removed|reversed)\b"
      r"|\bi demand\b"),
      _p("frustration", 0.3, r"\b(?:need|want|expect) (?:\w+ ){0,7}?by (?:the end of )?(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|end of (?:the )?(?:day|week))\b"))

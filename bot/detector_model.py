@@ -26,8 +26,8 @@ HEADS = ("tension", "offense", "hate")
 # reads whole words only and a word it never saw weighs nothing.
 CHARS = {"tension": False, "offense": True, "hate": True}
 CHAR_MIN, CHAR_MAX = 2, 5
-# New words scored per message at most: a paste of thousands of unique ids stays linear and bounded.
-MAX_NEW_WORDS = 256
+# New words scored per message at most (the rest weigh nothing): a paste of thousands of unique ids stays cheap.
+MAX_NEW_WORDS = 64
 # Words cached beyond the table's own; the cache starts over past this (bounded memory).
 MAX_CACHED = 200_000
 # Messages shorter than this many words are scaled as if they had this many.
@@ -155,7 +155,7 @@ class Model:
         new = uniq.difference(self.scored)
         if new:
             if len(new) > MAX_NEW_WORDS:
-                new = set(sorted(new)[:MAX_NEW_WORDS])
+                new = _first(words, new)
             self.learn(new)
         s = sum(map(self._packed_words.get, words, _ZEROS))
         norm = scale(len(words))
@@ -171,6 +171,17 @@ class Model:
         scored = [(words[t], t) for t in uniq if t in words]
         scored.sort(reverse=True)
         return [t for _, t in scored[:n]]
+
+
+def _first(words: list[str], new: set[str]) -> list[str]:
+    """The first MAX_NEW_WORDS new words in the order written (deterministic, unlike set order)."""
+    out: dict[str, None] = {}
+    for w in words:
+        if w in new:
+            out[w] = None
+            if len(out) >= MAX_NEW_WORDS:
+                break
+    return list(out)
 
 
 def load(neutral: dict[str, frozenset[str]] | None = None) -> Model:

@@ -13,8 +13,8 @@ on every one would teach agents to ignore whispers. So a moment passes the gate 
   (frustration, volume, repeat contact, pressure or harm at weight >= 0.45: "unacceptable", "third
   time", shouting, sarcasm, an ultimatum) or two different ones (waiting, a repeated question, a terse
   reply, a transfer count here but never alone). Learned word weights move the score but are not
-  a sign (except offense aimed at "you" read at >= 0.9); a topic (refund, billing, outage, defect)
-  never counts; `uneasy` never whispers on its own.
+  a sign (except offense aimed at "you" read at >= 0.9); a topic (refund, billing, outage, defect,
+  compensation) never counts; `uneasy` never whispers on its own.
 - when an agent first picks up a thread nobody had answered, one of the customer's recent messages
   passed this gate (the agent gets early words for where the thread stands).
 """
@@ -30,11 +30,12 @@ PRESSING = frozenset({"authority", "churn"})
 # (churn 0.15), "cancel my account" or "I'm cancelling" a threat to leave (>= 0.45).
 _BEHIND = {"authority": frozenset({"authority", "compensation"}), "churn": frozenset({"churn", "legal", "public"})}
 PRESSING_MIN = 0.4
-# What the trouble is about, not how the customer feels.
-TOPICS = frozenset({"refund", "billing", "outage", "defect"})
+# What the trouble is about, not how the customer feels ("can I get my money back?" is a refund
+# request; a demand beyond the agent's reach raises the `authority` flag instead).
+TOPICS = frozenset({"refund", "billing", "outage", "defect", "compensation"})
 # Signs that, however strong, are one part of an ordinary report ("hasn't moved for 2 days, is that
 # normal?"): they count towards two signs but never whisper alone.
-MILD = frozenset({"delay", "terse", "repeat_question", "transfer", "compensation"})
+MILD = frozenset({"delay", "terse", "repeat_question", "transfer"})
 # A sign this strong whispers alone ("unacceptable", "third time", shouting, sarcasm, an ultimatum).
 STRONG = 0.45
 # Signals raised by learned word weights alone (tweet-trained) rank messages but are not evidence
