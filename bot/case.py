@@ -30,7 +30,7 @@ STEP_KINDS = ("apology", "empathy", "validation", "offer", "timeline", "boundary
 
 @dataclass
 class Line:
-    """A customer message (raw text, clipped; pass it through bot.safety.quote() before showing it)."""
+    """A customer message (redacted before it is stored, clipped; pass it through bot.safety.quote() before showing it)."""
 
     ts: str
     text: str
@@ -59,7 +59,7 @@ class Case:
     level: str = "calm"
     peak_level: str = "calm"
     flags: list[str] = field(default_factory=list)  # every flag raised in this thread
-    evidence: dict[str, str] = field(default_factory=dict)  # trigger kind -> latest short evidence (raw)
+    evidence: dict[str, str] = field(default_factory=dict)  # trigger kind -> latest short evidence (redacted)
     lines: list[Line] = field(default_factory=list)  # last customer messages, ≤ MAX_LINES
     started_at: float = 0.0
     first_tense_at: float | None = None  # first time the level reached uneasy or above

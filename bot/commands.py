@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from bot import ids
+from bot.handoff import channel_ref
 from bot.links import MessageLink, parse_link, split_link
 from bot.report import Stats, duration, handoff_row, percent
-from bot.safety import escape, quote
+from bot.safety import escape, quote, redact
 from phrasebook import KINDS
 
 COMMAND = "/deescalate"
@@ -85,8 +86,13 @@ class BadCommand:
     problem: str
 
 
-Request = Help | Phrases | Check | Status | Handoff | Handoffs | StatsRequest | BadCommand
-SUBCOMMANDS = ("help", *KINDS, "check", "status", "handoff", "handoffs", "stats")
+@dataclass(frozen=True)
+class Forget:
+    scope: Any  # bot.store.ForgetScope
+
+
+Request = Help | Phrases | Check | Status | Handoff | Handoffs | StatsRequest | Forget | BadCommand
+SUBCOMMANDS = ("help", *KINDS, "check", "status", "handoff", "handoffs", "stats", "forget")
 
 
 def parse(text: str) -> Request:
@@ -104,7 +110,7 @@ def parse(text: str) -> Request:
             return BadCommand(f"`check` needs the draft reply to look at, e.g. `{COMMAND} check Calm down, it's not our fault.`")
         if len(rest) > MAX_DRAFT:
             return BadCommand(f"That draft is {len(rest)} characters; `check` reads at most {MAX_DRAFT}.")
-        return Check(rest)
+        return Check(redact(rest))  # the answer echoes the draft: never the typist's own card or address
     if name in ("status", "handoff"):
         raw, note = split_link(rest)
         if not raw:
@@ -119,6 +125,11 @@ def parse(text: str) -> Request:
         return Handoffs() if not rest else BadCommand("`handoffs` takes no arguments.")
     if name == "stats":
         return _stats(rest)
+    if name == "forget":
+        from bot.forget import parse_words
+
+        scope = parse_words(rest)
+        return Forget(scope) if not isinstance(scope, str) else BadCommand(f"`forget`: {escape(scope)}.")
     close = difflib.get_close_matches(name, SUBCOMMANDS, n=1, cutoff=0.7)
     hint = f" Did you mean `{close[0]}`?" if close else ""
     return BadCommand(f"I don't know the subcommand `{quote(name, 40)}`.{hint}")
@@ -134,7 +145,7 @@ def _phrases(kind: str, rest: str) -> Request:
             step, rest = int(first), after.strip()
     if len(rest) > MAX_CONTEXT:
         rest = rest[:MAX_CONTEXT]
-    return Phrases(kind, rest, step)
+    return Phrases(kind, redact(rest), step)  # echoed in the answer and kept in its button
 
 
 def _stats(rest: str) -> Request:
@@ -203,6 +214,8 @@ def help_message() -> dict[str, Any]:
         f"*`{COMMAND} handoffs`* – supervisors: open handoffs, oldest first, with Accept buttons.",
         f"*`{COMMAND} stats [7d|30d]`* – tense threads, handoffs, time to accept, top triggers and root "
         "causes, whisper feedback.",
+        f"*`{COMMAND} forget --user U… | --channel C… | --thread {LINK}`* – supervisors: delete what the bot "
+        "keeps about a customer, a channel or a thread (records, handoff text, quoted audit lines).",
         "_Tip:_ copy a thread link from the message menu ⋮ → *Copy link*. Every answer here is private to you.",
     ]
     return ephemeral("deescalate: what it does and every subcommand", [_section(line) for line in lines])
@@ -223,7 +236,7 @@ def decode_another(value: str) -> tuple[Phrases, tuple[str, ...]] | None:
         return None
     if kind not in KINDS or (step is not None and step not in (1, 2, 3)) or not isinstance(shown, list):
         return None
-    return Phrases(kind, context[:MAX_CONTEXT], step), tuple(str(s) for s in shown)
+    return Phrases(kind, redact(context[:MAX_CONTEXT]), step), tuple(str(s) for s in shown)
 
 
 def next_phrasings(book: Any, request: Phrases, shown: Sequence[str] = (), count: int = 3) -> tuple[Any, tuple[str, ...]]:
@@ -348,7 +361,7 @@ def handoffs_message(handoffs: Sequence[dict[str, str]], now: float) -> dict[str
 def handoff_entry(row: Any, raw: dict[str, str], now: float) -> list[dict[str, Any]]:
     """One handoff line plus its buttons (shared with App Home)."""
     age = _when(now - row.requested_at) if row.requested_at else "age unknown"
-    where = f"<{row.permalink}|thread>" if row.permalink.startswith("https://") else f"<#{row.channel}>"
+    where = _thread_link(row.permalink, row.channel)
     issue = quote(raw.get("issue", ""), 90) or "no summary"
     who = f" · agent <@{row.agent}>" if row.agent else ""
     state = " · *accepted*" + (f" by <@{row.accepted_by}>" if row.accepted_by else "") if row.state == "accepted" else ""
@@ -367,6 +380,14 @@ def handoff_entry(row: Any, raw: dict[str, str], now: float) -> list[dict[str, A
     return blocks
 
 
+def _thread_link(permalink: str, channel: str) -> str:
+    # Only a Slack permalink becomes a link, and only a channel id a channel mention: both were stored
+    # from a submission, and a forged one must not smuggle markup (<!channel>, an outside link) in.
+    if permalink.startswith("https://") and ".slack.com/" in permalink and not any(c in permalink for c in "<>| "):
+        return f"<{permalink}|thread>"
+    return channel_ref(channel)
+
+
 def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:
     """The team's figures for the period; boundary events per agent only for supervisors (wellbeing)."""
     lines = [
@@ -383,6 +404,11 @@ def stats_message(stats: Stats, *, supervisor: bool) -> dict[str, Any]:
         blocks.append(_section(f"*Boundary events per agent* (for wellbeing check-ins): {per_agent}"))
         blocks.append(_context("Only supervisors see the per-agent line."))
     return ephemeral(f"Stats for the last {stats.days} days", blocks)
+
+
+def forget_message(sentence: str) -> dict[str, Any]:
+    """What a supervisor's `forget` deleted (ids and counts only, no customer text)."""
+    return ephemeral(sentence, [_section(f":wastebasket: {escape(sentence)}")])
 
 
 def looking_up() -> dict[str, Any]:

@@ -6,11 +6,14 @@ Nothing else in the project reads `os.environ`. Environment variables win over `
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -30,12 +33,32 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 class ConfigError(ValueError):
-    """A configuration value is missing or invalid; the message names the variable."""
+    """Configuration values are missing or invalid; the message names each variable, one per line."""
 
-    def __init__(self, variable: str, problem: str):
-        super().__init__(f"{variable}: {problem}")
+    def __init__(self, variable: str, problem: str, *, more: tuple["ConfigError", ...] = ()):
         self.variable = variable
         self.problem = problem
+        self.problems: tuple[tuple[str, str], ...] = ((variable, problem),) + tuple(p for e in more for p in e.problems)
+        super().__init__("\n".join(f"{name}: {what}" for name, what in self.problems))
+
+    @classmethod
+    def of(cls, errors: list["ConfigError"]) -> "ConfigError":
+        """One error listing every problem found (the first one's variable is `variable`)."""
+        first, *rest = errors
+        return cls(first.variable, first.problem, more=tuple(rest)) if rest else first
+
+
+# While from_env runs, bad values are collected here instead of raised, so one run names them all.
+_found: ContextVar[list[ConfigError] | None] = ContextVar("deescalate_config_found", default=None)
+
+
+def _invalid(error: ConfigError, fallback: Any = None) -> Any:
+    """Report a bad value: noted while from_env collects (then `fallback` stands in), raised otherwise."""
+    found = _found.get()
+    if found is None:
+        raise error
+    found.append(error)
+    return fallback
 
 
 @dataclass(frozen=True)
@@ -48,6 +71,17 @@ class People:
     @property
     def empty(self) -> bool:
         return not self.users and self.group is None
+
+
+@dataclass(frozen=True)
+class CustomerBot:
+    """A helpdesk bot or app whose posts are a customer speaking (DEESCALATE_CUSTOMER_BOTS)."""
+
+    id: str  # bot id (B…) or app id (A…)
+    pattern: re.Pattern[str] | None = None  # finds the customer's name: (?P<name>…); posts it misses are not the customer
+
+    def __str__(self) -> str:
+        return self.id if self.pattern is None else f"{self.id}:{self.pattern.pattern}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +111,12 @@ class Config:
     retention_days: float = 90.0
     timer_poll_seconds: float = 5.0
     log_level: str = "INFO"
+    # -- operations and helpdesk bots (issue 14) --
+    customer_bots: tuple[CustomerBot, ...] = ()
+    log_format: str = "text"  # "text" | "json"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # "DEESCALATE_X is not a setting; did you mean …" lines, for the CLI to print (a typo is not fatal).
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def socket_mode(self) -> bool:
@@ -87,13 +126,15 @@ class Config:
         """The config as printable values, secrets masked (for logs and `--check`)."""
         shown: dict[str, object] = {}
         for name in self.__dataclass_fields__:
-            if name == "extra":
+            if name in ("extra", "warnings"):
                 continue
             value = getattr(self, name)
             if name in {"bot_token", "signing_secret", "app_token"} and value:
                 value = f"{str(value)[:5]}…(set)" if name != "signing_secret" and len(str(value)) > 12 else "(set)"
             elif name == "redis_url" and value:
                 value = _mask_url_password(str(value))
+            elif name == "customer_bots":
+                value = tuple(str(bot) for bot in value)
             shown[name] = value
         return shown
 
@@ -120,9 +161,9 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(name, f"must be a number, got {raw!r}") from None
+        return _invalid(ConfigError(name, f"must be a number, got {raw!r}"), default)
     if not low <= value <= high:
-        raise ConfigError(name, f"must be between {low:g} and {high:g}, got {raw}")
+        return _invalid(ConfigError(name, f"must be between {low:g} and {high:g}, got {raw}"), default)
     return value
 
 
@@ -131,10 +172,10 @@ def _integer(env: Mapping[str, str], name: str, default: int, *, low: int, high:
     if raw is None:
         return default
     if not re.fullmatch(r"[+-]?\d+", raw):
-        raise ConfigError(name, f"must be a whole number, got {raw!r}")
+        return _invalid(ConfigError(name, f"must be a whole number, got {raw!r}"), default)
     value = int(raw)
     if not low <= value <= high:
-        raise ConfigError(name, f"must be between {low} and {high}, got {value}")
+        return _invalid(ConfigError(name, f"must be between {low} and {high}, got {value}"), default)
     return value
 
 
@@ -151,19 +192,19 @@ def _people(env: Mapping[str, str], name: str) -> People:
             users.add(item)
         elif _GROUP_ID.match(item):
             if group is not None and group != item:
-                raise ConfigError(name, f"names more than one user group ({group}, {item}); use at most one")
+                return _invalid(ConfigError(name, f"names more than one user group ({group}, {item}); use at most one"), People())
             group = item
         else:
-            raise ConfigError(
+            return _invalid(ConfigError(
                 name, f"{item!r} is neither a user id (U…/W…) nor a user-group id (S…); use ids, not names"
-            )
+            ), People())
     return People(frozenset(users), group)
 
 
 def _channel(env: Mapping[str, str], name: str) -> str | None:
     raw = _text(env, name)
     if raw is not None and not _CHANNEL_ID.match(raw):
-        raise ConfigError(name, f"must be a channel id like C0123ABCD (not a #name), got {raw!r}")
+        return _invalid(ConfigError(name, f"must be a channel id like C0123ABCD (not a #name), got {raw!r}"))
     return raw
 
 
@@ -176,7 +217,7 @@ def _channels(env: Mapping[str, str], name: str) -> frozenset[str]:
         if not item:
             continue
         if not _CHANNEL_ID.match(item):
-            raise ConfigError(name, f"{item!r} is not a channel id like C0123ABCD (use ids, not #names)")
+            return _invalid(ConfigError(name, f"{item!r} is not a channel id like C0123ABCD (use ids, not #names)"), frozenset())
         found.add(item)
     return frozenset(found)
 
@@ -187,24 +228,138 @@ def _url(env: Mapping[str, str], name: str, default: str | None, schemes: tuple[
         return default
     parsed = urlparse(raw)
     if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
-        raise ConfigError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+        return _invalid(ConfigError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}"), default)
     return raw
 
 
+_BOT_ID = re.compile(r"\s*([AB][A-Z0-9]+)\s*(?::(.*))?", re.DOTALL)
+
+
+def _customer_bots(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]:
+    """`B123, A456:^\\*(?P<name>[^*]+)\\*:` — ids, each optionally with a pattern after a colon.
+
+    Entries are separated by commas; a comma not followed by another id belongs to the pattern before it.
+    """
+    raw = _text(env, name)
+    if raw is None:
+        return ()
+    entries: list[list[str | None]] = []
+    for part in raw.split(","):
+        found = _BOT_ID.fullmatch(part)
+        if found:
+            entries.append([found.group(1), found.group(2)])
+        elif entries and entries[-1][1] is not None:
+            entries[-1][1] = f"{entries[-1][1]},{part}"  # a comma inside the previous pattern
+        elif part.strip():
+            raise ConfigError(name, f"{part.strip()!r} is not a bot id (B…) or app id (A…); write ID or ID:PATTERN, comma-separated")
+    bots: dict[str, CustomerBot] = {}
+    for bot_id, source in entries:
+        assert bot_id is not None
+        pattern = None
+        if source is not None and source.strip():
+            try:
+                pattern = re.compile(source.strip())
+            except re.error as exc:
+                raise ConfigError(name, f"the pattern for {bot_id} is not a valid regular expression ({exc}): {source.strip()!r}") from None
+            if "name" not in pattern.groupindex:
+                raise ConfigError(name, f"the pattern for {bot_id} needs a (?P<name>…) group that captures the customer's name")
+        if bot_id in bots:
+            raise ConfigError(name, f"{bot_id} is listed twice")
+        bots[bot_id] = CustomerBot(bot_id, pattern)
+    return tuple(bots.values())
+
+
 def from_env(env: Mapping[str, str], *, mode: str = "serve") -> Config:
-    """Build the Config from a mapping of variables. `mode` is "serve" (Slack needed) or "offline"."""
+    """Build the Config from a mapping of variables. `mode` is "serve" (Slack needed) or "offline".
+
+    Raises one ConfigError listing every bad value; unknown DEESCALATE_* names become `warnings`."""
+    reading = _Reading(env)
+    found: list[ConfigError] = []
+    token = _found.set(found)
+    try:
+        config = _from_env(reading, mode=mode)
+    except ConfigError as exc:  # a check that stops at once: report it after the ones already noted
+        found.append(exc)
+    finally:
+        _found.reset(token)
+    if found:
+        raise ConfigError.of(found)
+    return _replace_warnings(config, _unknown_names(env, reading.read))
+
+
+class _Reading(Mapping[str, str]):
+    """The variables, remembering which names were looked up (so every setting read is a known name)."""
+
+    def __init__(self, env: Mapping[str, str]):
+        self._env = env
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.read.add(name)
+        return self._env[name]
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self.read.add(name)
+        return name in self._env
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._env)
+
+    def __len__(self) -> int:
+        return len(self._env)
+
+
+def _unknown_names(env: Mapping[str, str], known: set[str]) -> tuple[str, ...]:
+    """A warning for each DEESCALATE_* variable nothing reads, with the closest real name."""
+    prefix = "DEESCALATE_"
+    # Compared without the shared prefix, which would make every name look close to every other.
+    settings = sorted(n[len(prefix):] for n in known if n.startswith(prefix))
+    lines = []
+    for name in sorted(n for n in env if n.upper().startswith(prefix) and n not in known):
+        close = difflib.get_close_matches(name.upper()[len(prefix):], settings, n=1, cutoff=0.6)
+        hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+        lines.append(f"{name} is not a deescalate setting and is ignored{hint}")
+    return tuple(lines)
+
+
+def _replace_warnings(config: Config, warnings: tuple[str, ...]) -> Config:
+    from dataclasses import replace
+
+    return replace(config, warnings=warnings) if warnings else config
+
+
+def _already(variable: str) -> bool:
+    """True when a problem with `variable` was noted already (its fallback must not read as "missing")."""
+    return any(error.variable == variable for error in _found.get() or ())
+
+
+def _shipped() -> str:
+    from phrasebook.loader import shipped_languages
+
+    return ", ".join(shipped_languages())
+
+
+def _language_available(language: str, phrasebook: Path | None) -> bool:
+    """A shipped phrasebook language, or one the team folder brings as a `<language>/` subfolder."""
+    from phrasebook.loader import shipped_languages
+
+    return language in shipped_languages() or (phrasebook is not None and (phrasebook / language).is_dir())
+
+
+def _from_env(env: Mapping[str, str], *, mode: str) -> Config:
     bot_token = _text(env, "SLACK_BOT_TOKEN") or ""
     signing_secret = _text(env, "SLACK_SIGNING_SECRET") or ""
     app_token = _text(env, "SLACK_APP_TOKEN")
     if mode == "serve":
         if not bot_token:
-            raise ConfigError("SLACK_BOT_TOKEN", "is missing; copy the Bot User OAuth Token (xoxb-…) from the app's settings")
-        if not bot_token.startswith("xoxb-"):
-            raise ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+            _invalid(ConfigError("SLACK_BOT_TOKEN", "is missing; copy the Bot User OAuth Token (xoxb-…) from the app's settings"))
+        elif not bot_token.startswith("xoxb-"):
+            _invalid(ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-"))
         if app_token is not None and not app_token.startswith("xapp-"):
-            raise ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp- (or unset for HTTP mode)")
+            _invalid(ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp- (or unset for HTTP mode)"))
         if app_token is None and not signing_secret:
-            raise ConfigError("SLACK_SIGNING_SECRET", "is missing; HTTP mode needs it to verify Slack's requests")
+            _invalid(ConfigError("SLACK_SIGNING_SECRET", "is missing; HTTP mode needs it to verify Slack's requests"))
 
     api_url = _url(env, "SLACK_API_URL", DEFAULT_API_URL, ("https", "http")) or DEFAULT_API_URL
     if not api_url.endswith("/"):
@@ -213,30 +368,33 @@ def from_env(env: Mapping[str, str], *, mode: str = "serve") -> Config:
     supervisor_channel = _channel(env, "DEESCALATE_SUPERVISOR_CHANNEL")
     supervisors = _people(env, "DEESCALATE_SUPERVISORS")
     if mode == "serve":
-        if supervisor_channel is None:
-            raise ConfigError("DEESCALATE_SUPERVISOR_CHANNEL", "is missing; set the channel id where handoffs are posted")
-        if supervisors.empty:
-            raise ConfigError("DEESCALATE_SUPERVISORS", "is missing; list supervisor user ids and/or one user-group id")
+        if _text(env, "DEESCALATE_SUPERVISOR_CHANNEL") is None:
+            _invalid(ConfigError("DEESCALATE_SUPERVISOR_CHANNEL", "is missing; set the channel id where handoffs are posted"))
+        if supervisors.empty and not _already("DEESCALATE_SUPERVISORS"):
+            _invalid(ConfigError("DEESCALATE_SUPERVISORS", "is missing; list supervisor user ids and/or one user-group id"))
 
     phrasebook = _text(env, "DEESCALATE_PHRASEBOOK")
     phrasebook_path = Path(phrasebook) if phrasebook else None
     if phrasebook_path is not None and not phrasebook_path.is_dir():
-        raise ConfigError("DEESCALATE_PHRASEBOOK", f"folder {phrasebook} does not exist")
+        phrasebook_path = _invalid(ConfigError("DEESCALATE_PHRASEBOOK", f"folder {phrasebook} does not exist"))
 
     language = (_text(env, "DEESCALATE_LANGUAGE") or "en").lower()
     if not re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", language):
-        raise ConfigError("DEESCALATE_LANGUAGE", f"must be a language code like en or es, got {language!r}")
+        _invalid(ConfigError("DEESCALATE_LANGUAGE", f"must be a language code like en or es, got {language!r}"))
+    elif not _language_available(language, phrasebook_path):
+        _invalid(ConfigError("DEESCALATE_LANGUAGE", f"no phrasebook for {language!r}: the package ships "
+                             f"{_shipped()}; for another language, put a complete {language}/ folder in DEESCALATE_PHRASEBOOK"))
 
     root_causes_raw = _text(env, "DEESCALATE_ROOT_CAUSES")
     root_causes = DEFAULT_ROOT_CAUSES
     if root_causes_raw is not None:
         root_causes = tuple(dict.fromkeys(p.strip() for p in root_causes_raw.split(",") if p.strip()))
         if not root_causes:
-            raise ConfigError("DEESCALATE_ROOT_CAUSES", "must list at least one root cause, comma-separated")
+            _invalid(ConfigError("DEESCALATE_ROOT_CAUSES", "must list at least one root cause, comma-separated"))
 
     log_level = (_text(env, "LOG_LEVEL") or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-        raise ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+        _invalid(ConfigError("LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}"))
 
     return Config(
         bot_token=bot_token,
@@ -264,7 +422,25 @@ def from_env(env: Mapping[str, str], *, mode: str = "serve") -> Config:
         retention_days=_number(env, "DEESCALATE_RETENTION_DAYS", 90.0, low=1, high=3650),
         timer_poll_seconds=_number(env, "DEESCALATE_TIMER_POLL_SECONDS", 5.0, low=0.01, high=600),
         log_level=log_level,
+        # -- operations and helpdesk bots (issue 14) --
+        customer_bots=_customer_bots_noted(env, "DEESCALATE_CUSTOMER_BOTS"),
+        log_format=_choice(env, "DEESCALATE_LOG_FORMAT", "text", ("text", "json")),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_text(env, name) or default).lower()
+    if value not in choices:
+        return _invalid(ConfigError(name, f"must be {' or '.join(choices)}, got {value!r}"), default)
+    return value
+
+
+def _customer_bots_noted(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]:
+    # Noted like every other bad value, so it is listed with the rest instead of hiding them.
+    try:
+        return _customer_bots(env, name)
+    except ConfigError as exc:
+        return _invalid(exc, ())
 
 
 def load_config(*, mode: str = "serve", env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None) -> Config:

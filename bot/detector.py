@@ -14,6 +14,7 @@ import json
 import math
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -190,8 +191,10 @@ _ACRONYMS = frozenset({"ASAP", "USA", "PDF", "FAQ", "API", "URL", "CEO", "USD", 
 # --- one message --------------------------------------------------------------------------------
 
 
-def score(text: str) -> Reading:
-    """Read one message with no context."""
+def score(text: str, *, language: str = "en") -> Reading:
+    """Read one message with no context, in the workspace language (see _language)."""
+    if language != "en" and (lang := _language(language)) is not _ENGLISH:
+        return lang.score(text)
     extra: tuple[tuple[str, str, float], ...] = ()
     if len(text) <= 12 and text.strip(" .!").lower() in lex.DISMISSIVE:
         extra = (("terse", text.strip(), 0.2),)
@@ -563,10 +566,10 @@ class ThreadTension:
         )
 
 
-def _fingerprint(toks: list[str]) -> list[int]:
+def _fingerprint(toks: list[str], stop: frozenset[str] = _STOP) -> list[int]:
     # Content words cut to 5 letters, hashed stably (the record outlives the process).
     stems = {t[4:][:5] if t.startswith("neg_") else t[:5] for t in toks if t.isalnum() or "_" in t}
-    return sorted({zlib.crc32(s.encode()) & 0xFFFF for s in stems if s not in _STOP and len(s) > 1})[:12]
+    return sorted({zlib.crc32(s.encode()) & 0xFFFF for s in stems if s not in stop and len(s) > 1})[:12]
 
 
 def _similar(a: list[int], b: list[int]) -> bool:
@@ -578,26 +581,35 @@ def _similar(a: list[int], b: list[int]) -> bool:
     return common >= 2 and common / len(set(a) | set(b)) >= 0.5
 
 
-def observe(state: ThreadTension | None, text: str, speaker: str = "customer") -> tuple[Reading, ThreadTension]:
+def observe(
+    state: ThreadTension | None, text: str, speaker: str = "customer", *, language: str = "en"
+) -> tuple[Reading, ThreadTension]:
     """Read a message in its thread; returns the reading (level and flags reflect the trend) and the new record."""
+    lang = _ENGLISH if language == "en" else _language(language)
     state = state or ThreadTension()
     if speaker != "customer":
         # Agents' words are read (for coaching) but never move the customer's trend.
-        return _read(text, ()), ThreadTension.from_dict(state.to_dict())
+        return lang.read(text, (), None), ThreadTension.from_dict(state.to_dict())
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    analysed = _analyse(text)
+    analysed = lang.analyse(text)
     probe = analysed[0]
-    fp = _fingerprint(probe)
+    fp = _fingerprint(probe, lang.stop)
     extra: list[tuple[str, str, float]] = []
-    is_question = "?" in text or (bool(probe) and probe[0] in _QUESTION_WORDS)
+    is_question = "?" in text or (bool(probe) and probe[0] in lang.question_words)
     if is_question and any(_similar(fp, q) for q in state.questions):
         extra.append(("repeat_question", _clip(text), 0.5))
     words = len(probe)
-    if state.lengths and words <= 3 and _shuts_down(probe):
+    if lang is _ENGLISH:
+        if state.lengths and words <= 3 and _shuts_down(probe):
+            before = sum(state.lengths) / len(state.lengths)
+            extra.append(("terse", _clip(text), 0.35 if before >= 10 else 0.2))
+    elif state.lengths and words <= 3 and not (set(probe) & lang.friendly):
+        # Other languages keep their own rule (bot/detector_es.py and its lexicon).
         before = sum(state.lengths) / len(state.lengths)
-        extra.append(("terse", _clip(text), 0.35 if before >= 10 else 0.2))
-    reading = _read(text, tuple(extra), analysed)
+        if before >= 10 or set(probe) & lang.terse_words:
+            extra.append(("terse", _clip(text), 0.35 if before >= 10 else 0.2))
+    reading = lang.read(text, tuple(extra), analysed)
 
     ewma = reading.tension if state.messages == 0 else _EWMA_NEW * reading.tension + (1 - _EWMA_NEW) * state.ewma
     rise = 0.0 if state.messages == 0 else 0.5 * state.rise + (ewma - state.ewma)
@@ -637,3 +649,40 @@ def _shuts_down(probe: list[str]) -> bool:
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --- the workspace language -----------------------------------------------------------------------
+# Everything above reads English. Another language plugs in its own tokenizer, message reader and
+# thread words here; the trend, levels and flags are shared. Spanish lives in bot/detector_es.py.
+
+LANGUAGES = ("en", "es")  # languages with their own cues; any other code is read with the English ones
+
+
+@dataclass(frozen=True)
+class _Language:
+    score: Callable[[str], Reading]
+    read: Callable[[str, tuple, tuple | None], Reading]  # (text, cues from the thread, analyse(text) or None)
+    analyse: Callable[[str], tuple]  # (tokens with negation marked, stretched words, distinct tokens, ...)
+    stop: frozenset[str]
+    question_words: frozenset[str]
+    friendly: frozenset[str]
+    terse_words: frozenset[str]
+
+
+_ENGLISH = _Language(score, _read, _analyse, _STOP, _QUESTION_WORDS, lex.FRIENDLY, lex.TERSE_WORDS)
+_LANGUAGE_CACHE: dict[str, _Language] = {"en": _ENGLISH}
+
+
+def _language(code: str) -> _Language:
+    """The reader for a workspace language code ("es", "es-mx"); English for codes without cues."""
+    lang = _LANGUAGE_CACHE.get(code)
+    if lang is None:
+        if code.split("-")[0].lower() == "es":
+            from bot import detector_es as es
+            from bot import detector_lexicon_es as words
+
+            lang = _Language(es.score, es.read, es.analyse, words.STOP, words.QUESTION_WORDS, words.FRIENDLY, words.TERSE_WORDS)
+        else:
+            lang = _ENGLISH
+        _LANGUAGE_CACHE[code] = lang
+    return lang

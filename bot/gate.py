@@ -84,7 +84,7 @@ def _pressing(reading: Reading, flag: str) -> bool:
     return any(s.kind in _BEHIND[flag] and s.weight >= PRESSING_MIN for s in reading.signals)
 
 
-def worth_early_words(level: str, lines: list[str], abuse_seen: bool) -> bool:
+def worth_early_words(level: str, lines: list[str], abuse_seen: bool, language: str = "en") -> bool:
     """When an agent first picks up a thread: whisper only if it reads tense and one of the
     customer's recent messages (`lines`, their texts) would have passed the gate on its own."""
     if level_index(level) < level_index("uneasy") or (not abuse_seen and level_index(level) < level_index("tense")):
@@ -92,7 +92,7 @@ def worth_early_words(level: str, lines: list[str], abuse_seen: bool) -> bool:
     from bot.detector import score
 
     for text in lines[-3:]:
-        reading = score(text)
+        reading = score(text, language=language)
         if worth_whispering(reading, "calm", frozenset(), abuse_seen and "abuse" in reading.triggers):
             return True
     return False

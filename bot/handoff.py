@@ -42,6 +42,8 @@ MAX_STEPS = 10
 MAX_EVIDENCE = 6
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_TS = re.compile(r"^\d{1,12}\.\d{1,8}$")  # Slack ts: seconds.micros
 
 
 def allowed_from(action: str) -> tuple[str, ...]:
@@ -61,6 +63,20 @@ def can(action: str, state: str) -> bool:
 def user_id(value: str | None) -> str | None:
     """A Slack user id, or None for anything else (ids are rendered as live mentions, so check them)."""
     return value if value and _USER_ID.match(value) else None
+
+
+def thread_ref(channel: str | None, root_ts: str | None) -> tuple[str, str] | None:
+    """(channel, root_ts) when both have the shape Slack gives them; None for anything read back that does not."""
+    if channel and root_ts and _CHANNEL_ID.match(channel) and _TS.match(root_ts):
+        return channel, root_ts
+    return None
+
+
+def channel_ref(channel: str | None) -> str:
+    """A channel as shown in a message: a live `<#C…>` only for a well-formed id, anything else escaped text."""
+    if channel and _CHANNEL_ID.match(channel):
+        return f"<#{channel}>"
+    return escape(channel or "a channel")
 
 
 # ---- severity ---------------------------------------------------------------------------------

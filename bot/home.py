@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from bot.commands import COMMAND, handoff_entry
+from bot.handoff import channel_ref
 from bot.report import Stats, duration, handoff_row, percent
 from bot.safety import escape, quote
 
@@ -79,7 +80,7 @@ def agent_blocks(cases: Sequence[Any], kinds: Sequence[str], titles: Mapping[str
         last = quote(case.lines[-1].text, 80) if case.lines else ""
         when = f" · last customer message {duration(now - case.last_customer_at)} ago" if case.last_customer_at else ""
         handoff = " · handoff open" if case.handoff_id else ""
-        text = f"*{case.level}* (peak {case.peak_level}) in <#{case.channel}>{when}{handoff}"
+        text = f"*{case.level}* (peak {case.peak_level}) in {channel_ref(case.channel)}{when}{handoff}"
         if last:
             text += f"\n>{last}"
         blocks.append(_section(text))

@@ -11,6 +11,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
 
 _SPAN = re.compile(r"^\s*(\d{1,4})\s*([dh])\s*$", re.IGNORECASE)
@@ -27,6 +28,20 @@ def parse_span(text: str) -> float:
     if amount < 1 or seconds > MAX_DAYS * 86400:
         raise ValueError(f"{text!r} must be between 1h and {MAX_DAYS}d")
     return float(seconds)
+
+
+def parse_since(text: str, now: float) -> float:
+    """A cut-off time from "7d" / "12h" (before `now`) or a date "2024-03-01" (its start, UTC)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", (text or "").strip()):
+        try:
+            day = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise ValueError(f"{text.strip()!r} is not a real date (YYYY-MM-DD)") from None
+        return day.timestamp()
+    try:
+        return now - parse_span(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a period like 7d or 12h, nor a date like 2024-06-01") from None
 
 
 def span_days(seconds: float) -> int:

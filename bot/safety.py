@@ -4,8 +4,9 @@ Anything a customer wrote goes through `quote()` (or `redact()` then `escape()`)
 posts it, above all to a supervisor channel. The threats are (1) customer text that pings people
 (`<!channel>`, `<@U…>`, or plain `@here` if a message is ever sent with link_names), (2) customer
 text that styles or breaks out of our own formatting, or smuggles a link (`<http://evil|bank>`,
-bare `evil.com`), (3) card numbers, IBANs, e-mail addresses and phone numbers reaching people who
-do not need them.
+bare `evil.com`), (3) card numbers, IBANs, e-mail addresses, phone numbers and US social security
+numbers reaching people who do not need them (and being stored at all: the bot redacts customer
+text before it keeps it).
 
 Why lookalike characters: Slack's mrkdwn has no escape character (a backslash is printed as is),
 so the only ways to show a literal `*` are invisible tricks (a zero-width space, which we strip
@@ -138,15 +139,22 @@ def has_live_markup(text: str) -> bool:
 # --------------------------------------------------------------------------- redaction
 
 _LOCAL = r"[\w.%+-]"
-_EMAIL = re.compile(
-    rf"(?<!{_LOCAL}){_LOCAL}+@(?:[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,}}|\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\])"
+# "@" and its fullwidth and small lookalikes; a dot in a domain may be a CJK or fullwidth full stop.
+_AT_SIGN = "[@\uff20\ufe6b]"
+_AT_SIGNS = frozenset("@\uff20\ufe6b")
+_DDOT = "[.\u3002\uff0e\uff61]"
+_DOMAIN = (
+    rf"(?:[\w-]+(?:{_DDOT}[\w-]+)*{_DDOT}[^\W\d_]{{2,}}|\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\])"
 )
-# "jane [at] example (dot) com", "jane(at)example.com", and the bare "jane at example dot com".
+# "jane@example.com", "jane.doe @ example.com" (one space either side), "jane＠example.com", and a
+# quoted local part ("jane doe"@example.com, which RFC 5321 allows).
+_EMAIL = re.compile(rf'(?:"[^"\n]{{1,64}}"|(?<!{_LOCAL}){_LOCAL}+)[ \t]?{_AT_SIGN}[ \t]?{_DOMAIN}')
+# "jane [at] example (dot) com", "jane(at)example.com", and the bare "jane dot doe at example dot com".
 _AT = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
 _DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\.)"
 _OBFUSCATED_EMAIL = re.compile(
     rf"(?i)(?<!{_LOCAL}){_LOCAL}+(?:{_AT}[\w-]+(?:{_DOT}[\w-]+)+"
-    r"|\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|net|org|edu|gov|io|co|uk|de|fr|info|me)\b)"
+    r"|(?:\s+dot\s+[\w-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|net|org|edu|gov|io|co|uk|de|fr|info|me)\b)"
 )
 
 # ISO 13616 IBAN length per country (SWIFT registry); the country fixes how many characters to read.
@@ -170,9 +178,16 @@ _IBAN_BODY = {
 # A run of digit groups joined by the separators people put in card and phone numbers. The empty
 # separator is allowed only next to a parenthesis, so a run of digits is never split two ways.
 _GROUP = r"(?:\(\+?\d{1,6}\)|\d+)"
-_SEP = r"(?:\s?[-./]\s?|\s{1,2}|(?<=\))|(?=\())"
+_SEP = r"(?:\s?[-./_]\s?|\s{1,2}|(?<=\))|(?=\())"
 _RUN = re.compile(rf"(?<!\d)(?:\+\s?)?{_GROUP}(?:{_SEP}{_GROUP})*")
 _GROUP_PARTS = re.compile(r"\((\+?)(\d{1,6})\)|(\d+)")
+# A letter O typed for a zero inside a number ("415-555-O199"): read as 0 when finding numbers.
+_O_AS_ZERO = re.compile(r"(?<![^\W\d_])[\dOo]*\d[\dOo]*(?![^\W\d_])")
+_ZERO = str.maketrans("Oo", "00")
+# US social security numbers: AAA-GG-SSSS (or spaced); area never 000, 666 or 9xx, group never 00,
+# serial never 0000 (SSA rules), so most order numbers of that shape still pass.
+_SSN_SEP = re.compile(r"[ -]")
+_SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?| #)?|tax id|itin)\b[\s:#.-]*(?:(?:is|was)\s*)?$")
 _EXTENSION = re.compile(r"\s*,?\s*(?:ext(?:ension)?\.?|x|#)\s*\d{1,6}(?!\d)", re.IGNORECASE)
 # A bare number right after one of these words is an identifier the customer is quoting, not a phone.
 _ID_CONTEXT = re.compile(
@@ -258,6 +273,26 @@ def _card_ends(groups: list[_Group], i: int) -> list[int]:
     return [j for j in ends if _luhn("".join(g.digits for g in groups[i:j]))]
 
 
+def _ssn_valid(digits: str) -> bool:
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def _ssn_ends(text: str, groups: list[_Group], i: int) -> list[int]:
+    """The end of a US social security number starting at group i: 123-45-6789, or 9 digits after "SSN"."""
+    first = groups[i]
+    if first.paren or first.plus:
+        return []
+    window = groups[i : i + 3]
+    if [len(g.digits) for g in window] == [3, 2, 4] and not any(g.paren for g in window):
+        seps = {text[window[0].end : window[1].start], text[window[1].end : window[2].start]}
+        if len(seps) == 1 and _SSN_SEP.fullmatch(seps.pop()) and _ssn_valid("".join(g.digits for g in window)):
+            return [i + 3]
+    if len(first.digits) == 9 and _ssn_valid(first.digits) and _SSN_CONTEXT.search(text, max(0, first.start - 30), first.start):
+        return [i + 1]
+    return []
+
+
 def _phone_ends(text: str, groups: list[_Group], i: int) -> list[int]:
     """Ends of the phone numbers that can start at group i."""
     first = groups[i]
@@ -325,7 +360,8 @@ def _segment(text: str, groups: list[_Group], first: int) -> Iterator[tuple[int,
     choice: list[tuple[int, str] | None] = [None] * (n + 1)
     for i in range(n - 1, first - 1, -1):
         best[i], choice[i] = best[i + 1], None
-        candidates = [(j, "[card]") for j in _card_ends(groups, i)]
+        candidates = [(j, "[ssn]") for j in _ssn_ends(text, groups, i)]  # first: an SSN wins a tie with a phone
+        candidates += [(j, "[card]") for j in _card_ends(groups, i)]
         candidates += [(j, "[phone]") for j in _phone_ends(text, groups, i)]
         for j, token in candidates:
             covered = sum(len(g.digits) for g in groups[i:j])
@@ -371,10 +407,10 @@ def _splice(text: str, spans: Iterator[tuple[int, int, str]]) -> str:
 
 
 def redact(text: str) -> str:
-    """Replace card numbers, IBANs, e-mail addresses and phone numbers with "[card]", "[iban]", "[email]", "[phone]"."""
+    """Replace card numbers, IBANs, e-mail addresses, phone numbers and US SSNs with "[card]", "[iban]", "[email]", "[phone]", "[ssn]"."""
     # Cleaning first: a zero-width space inside a card number must not hide it from the patterns.
     text = _clean(text)
-    if "@" not in text and not _DIGIT.search(text):
+    if not _DIGIT.search(text) and not (_AT_SIGNS & set(text)):
         # Cards, phones and IBANs need digits, a plain e-mail address an "@": only the spelled-out one is left.
         return _OBFUSCATED_EMAIL.sub("[email]", text)
     return _redact_all(text)
@@ -386,15 +422,29 @@ def _redact_all(text: str) -> str:
     text = _OBFUSCATED_EMAIL.sub("[email]", text)
     # IBANs before cards: an IBAN's digits can hold a Luhn-valid run.
     text = _splice(text, ((a, b, "[iban]") for a, b in _iban_spans(text)))
-    return _splice(text, _number_spans(text))
+    # Numbers are found on a copy where a letter O among digits reads as 0 (same length, same offsets).
+    shadow = _O_AS_ZERO.sub(lambda m: m.group().translate(_ZERO), text) if "o" in text.lower() else text
+    return _splice(text, _number_spans(shadow))
 
 
 _DIGIT = re.compile(r"\d")  # any Unicode digit, as \d in the patterns above means
 
 
+def redact_split(previous: str, text: str) -> tuple[str, str]:
+    """Two consecutive (already redacted) messages with a number split between them ("4111 1111" then
+    "1111 1111") redacted in both; unchanged when no number crosses the gap."""
+    if not _DIGIT.search(previous[-40:]) or not _DIGIT.search(text[:40]):
+        return previous, text
+    joined, cut = f"{previous}\n{text}", len(previous)
+    for start, stop, token in _number_spans(joined):
+        if start < cut and stop > cut + 1:
+            return previous[:start] + token, token + joined[stop:]
+    return previous, text
+
+
 # --------------------------------------------------------------------------- quoting
 
-_ATOMS = re.compile(r"&(?:amp|lt|gt);|\[(?:card|email|phone|iban)\]")
+_ATOMS = re.compile(r"&(?:amp|lt|gt);|\[(?:card|email|phone|iban|ssn)\]")
 _ELLIPSIS = "…"
 # Longest personal datum a pattern can match (an e-mail address is at most 320 characters); see quote().
 _LONGEST_PII = 320

@@ -2,7 +2,8 @@
 
 Input lines: {"text": str, "thread": str (optional), "speaker": "customer"|"agent" (optional)}.
 Lines sharing a thread are read as one conversation, in order. A bad line gets {"error": ...}
-on its output line and the stream goes on.
+on its output line and the stream goes on. Text is read in one workspace language (`--language`,
+else DEESCALATE_LANGUAGE; see bot.detector.LANGUAGES).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ MAX_THREADS = 10_000
 SPEAKERS = ("customer", "agent")
 
 
-def read_line(line: str, threads: "OrderedDict[str, ThreadTension]") -> dict:
+def read_line(line: str, threads: "OrderedDict[str, ThreadTension]", language: str = "en") -> dict:
     """Score one input line, updating the thread it belongs to; bad input becomes an error object."""
     try:
         item = json.loads(line)
@@ -36,10 +37,12 @@ def read_line(line: str, threads: "OrderedDict[str, ThreadTension]") -> dict:
         return {"error": '"speaker" must be "customer" or "agent"'}
     thread = item.get("thread")
     if thread is None:
-        return score(text).to_dict() if speaker == "customer" else observe(None, text, speaker)[0].to_dict()
+        if speaker == "customer":
+            return score(text, language=language).to_dict()
+        return observe(None, text, speaker, language=language)[0].to_dict()
     if not isinstance(thread, str):
         return {"error": '"thread" must be a string'}
-    reading, state = observe(threads.pop(thread, None), text, speaker)
+    reading, state = observe(threads.pop(thread, None), text, speaker, language=language)
     threads[thread] = state
     if len(threads) > MAX_THREADS:
         threads.popitem(last=False)
@@ -60,14 +63,14 @@ def encode(out: dict) -> str:
 _string = json.encoder.encode_basestring  # C-level, and what json.dumps uses with ensure_ascii=False
 
 
-def _answer(line: str, threads: "OrderedDict[str, ThreadTension]") -> str:
+def _answer(line: str, threads: "OrderedDict[str, ThreadTension]", language: str = "en") -> str:
     try:
-        return encode(read_line(line, threads))
+        return encode(read_line(line, threads, language))
     except Exception as exc:  # a detector bug must not end the stream for every later line
         return json.dumps({"error": f"could not score this line: {type(exc).__name__}"})
 
 
-def run(stdin: TextIO, stdout: TextIO) -> int:
+def run(stdin: TextIO, stdout: TextIO, language: str = "en") -> int:
     """The `deescalate score` contract; returns the exit code (0)."""
     threads: OrderedDict[str, ThreadTension] = OrderedDict()
     try:
@@ -75,11 +78,11 @@ def run(stdin: TextIO, stdout: TextIO) -> int:
     except (AttributeError, OSError, ValueError):
         fd_in = fd_out = None
     if fd_in is not None and fd_out is not None:
-        return _run_fd(fd_in, stdout, threads)
+        return _run_fd(fd_in, stdout, threads, language)
     for line in stdin:
         if line.endswith("\n"):
             line = line[:-1]
-        stdout.write(_answer(line, threads) + "\n")
+        stdout.write(_answer(line, threads, language) + "\n")
         stdout.flush()
     return 0
 
@@ -87,7 +90,7 @@ def run(stdin: TextIO, stdout: TextIO) -> int:
 _CHUNK = 1 << 16
 
 
-def _run_fd(fd_in: int, stdout: TextIO, threads: "OrderedDict[str, ThreadTension]") -> int:
+def _run_fd(fd_in: int, stdout: TextIO, threads: "OrderedDict[str, ThreadTension]", language: str = "en") -> int:
     """Real files and pipes: read what has arrived, answer every complete line of it in one write.
 
     A client that sends one line and waits still gets its answer at once (os.read returns what is
@@ -103,7 +106,7 @@ def _run_fd(fd_in: int, stdout: TextIO, threads: "OrderedDict[str, ThreadTension
         if b"\n" not in chunk:
             continue
         *lines, pending = pending.split(b"\n")
-        answers = "\n".join([_answer(_decode(line), threads) for line in lines]) + "\n"
+        answers = "\n".join([_answer(_decode(line), threads, language) for line in lines]) + "\n"
         if out is not None:
             out.write(answers.encode("utf-8", "surrogateescape"))
             out.flush()
@@ -111,7 +114,7 @@ def _run_fd(fd_in: int, stdout: TextIO, threads: "OrderedDict[str, ThreadTension
             stdout.write(answers)
             stdout.flush()
     if pending:
-        answer = _answer(_decode(pending), threads) + "\n"
+        answer = _answer(_decode(pending), threads, language) + "\n"
         if out is not None:
             out.write(answer.encode("utf-8", "surrogateescape"))
             out.flush()

@@ -8,7 +8,7 @@ slot, so the Lua scripts below stay valid on a cluster):
 | dx:ev:{<event_id>}               | string | 1 h                  | de-duplication of non-message events (SET NX)     |
 | dx:{t:<channel>:<root_ts>}:rec   | hash   | thread TTL (14 d)    | thread record: `v` version, `d` JSON record       |
 | dx:{t:<channel>:<root_ts>}:ev:<event_id> | string | 1 h         | de-duplication of message events, in the commit   |
-| dx:{t:<channel>:<root_ts>}:handoff | string | retention          | id of the thread's current handoff                |
+| dx:{t:<channel>:<root_ts>}:handoff | string | retention          | id of the thread's current handoff (compare-and-set) |
 | dx:{h:<id>}                      | hash   | retention (90 d)     | a handoff: state, people, times, JSON case        |
 | dx:{h:<id>}:audit                | list   | retention            | JSON audit entries (who, what, when)              |
 | dx:handoffs:open                 | zset   | none                 | open (not resolved/declined) handoff ids by time  |
@@ -18,11 +18,23 @@ slot, so the Lua scripts below stay valid on a cluster):
 | dx:once:<name>                   | string | caller's TTL         | "at most once per period" guards                  |
 | dx:cache:<name>                  | string | caller's TTL         | small cached lookups (user groups)                |
 | dx:agent:<user>:<YYYY-MM-DD>     | zset   | 2 d                  | threads an agent worked on that day (App Home)*   |
+| dx:audit:forget                  | list   | retention            | JSON lines of `forget` runs: who, scope, counts   |
 
 (*) Written behind: `count` and `note_agent_thread` add to an in-process buffer that `flush` writes in
 one pipeline (the server flushes every second and on shutdown; readers of these keys flush first).
+Customer text lives in two places only: the thread record (recent customer lines, agent steps,
+quoted evidence) and a handoff's hash (issue, wanted outcome, steps, note, quoted triggers, decline
+reason, resolution) plus its audit's decline reasons. `forget` (at the end of this module) removes them.
+
 That keeps a message's work at one Redis round trip; a crashed process loses at most the last
 second of counts and App Home entries, never a record, handoff or timer.
+
+"One live handoff per thread" is the link key's compare-and-set (`_CLAIM`): a new handoff replaces the
+link only if it still names what the caller saw there (nothing, or a handoff no longer live), so two
+replicas submitting for one thread at once get one winner; the loser's hash is deleted unseen.
+
+Nothing customer-typed reaches these keys unredacted: thread records, handoffs and audit entries
+hold only text that went through bot.safety.redact() first (see README, "Security").
 
 A message's state change is one round trip: the commit script de-duplicates the event, checks the
 record's version (optimistic concurrency between replicas) and writes, all at once. Records are
@@ -95,6 +107,19 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 return {'ok', state, cjson.encode(before)}
 """
+
+
+# ---- one live handoff per thread (issue 15) ----------------------------------------------------------
+# KEYS: the thread's handoff link.  ARGV: the id the caller saw there ('' for none), the new id, ttl.
+# Sets the link only if it still holds what the caller saw; returns {'ok', new id} or {'taken', current id}.
+_CLAIM = """
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return {'taken', current} end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return {'ok', ARGV[2]}
+"""
+_LIVE = frozenset({"open", "accepted"})
+CLAIM_ATTEMPTS = 4
 
 
 class StoreUnavailable(RuntimeError):
@@ -173,6 +198,8 @@ class Store:
         self._cache: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
         self._commit = redis.register_script(_COMMIT)
         self._transition = redis.register_script(_TRANSITION)
+        self._forget_handoff = redis.register_script(_FORGET_HANDOFF)
+        self._claim = redis.register_script(_CLAIM)
 
     @classmethod
     def connect(
@@ -288,32 +315,36 @@ class Store:
     async def create_handoff(
         self, channel: str, root_ts: str, fields: Mapping[str, str], audit: Mapping[str, Any]
     ) -> tuple[str, bool]:
-        """(handoff id, created). An open handoff already on the thread is returned instead of a second one."""
+        """(handoff id, created). An open handoff already on the thread is returned instead of a second one.
+
+        The hash is written first and the thread's link claimed after (`_CLAIM`), so a link always names
+        a handoff that exists; a claim lost to another replica deletes the hash it wrote.
+        """
         link = f"dx:{thread_tag(channel, root_ts)}:handoff"
         handoff_id = uuid.uuid4().hex[:12]
-        existing = await self.redis.get(link)
-        if existing is not None:
-            state = await self.redis.hget(_handoff_key(existing), "state")
-            if state in {"open", "accepted"}:
-                return existing, False
-            if not await self.redis.delete(link):  # someone else replaced it meanwhile
-                existing = await self.redis.get(link)
-                if existing is not None:
-                    return existing, False
-        if not await self.redis.set(link, handoff_id, nx=True, ex=self.retention):
-            return (await self.redis.get(link)) or handoff_id, False
-        requested = float(fields.get("requested_at", time.time()))
         key = _handoff_key(handoff_id)
+        requested = float(fields.get("requested_at", time.time()))
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hset(key, mapping={**fields, "id": handoff_id, "state": "open"})
             pipe.expire(key, self.retention)
             pipe.rpush(f"{key}:audit", json.dumps(dict(audit)))
             pipe.expire(f"{key}:audit", self.retention)
-            pipe.zadd(OPEN_KEY, {handoff_id: requested})
-            pipe.zadd(ALL_KEY, {handoff_id: requested})
-            pipe.zremrangebyscore(ALL_KEY, "-inf", requested - self.retention)
             await pipe.execute()
-        return handoff_id, True
+        seen = await self.redis.get(link)
+        for _ in range(CLAIM_ATTEMPTS):
+            if seen is not None and await self.redis.hget(_handoff_key(seen), "state") in _LIVE:
+                break
+            status, current = await self._claim(keys=[link], args=[seen or "", handoff_id, self.retention])
+            if status == "ok":
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    pipe.zadd(OPEN_KEY, {handoff_id: requested})
+                    pipe.zadd(ALL_KEY, {handoff_id: requested})
+                    pipe.zremrangebyscore(ALL_KEY, "-inf", requested - self.retention)
+                    await pipe.execute()
+                return handoff_id, True
+            seen = current or None  # someone else claimed it meanwhile: is theirs live?
+        await self.redis.delete(key, f"{key}:audit")
+        return seen or handoff_id, False
 
     async def handoff(self, handoff_id: str) -> dict[str, str] | None:
         data = await self.redis.hgetall(_handoff_key(handoff_id))
@@ -444,6 +475,185 @@ class Store:
         await self.flush()
         members = await self.redis.zrange(f"dx:agent:{user}:{_day(at)}", 0, -1)
         return [tuple(m.rsplit(":", 1)) for m in members]  # type: ignore[misc]
+
+    # ---- forgetting (data deletion) ---------------------------------------------------------
+
+    async def forget(self, scope: "ForgetScope", *, who: str, now: float | None = None) -> "Forgotten":
+        """Delete what the bot keeps about a user, a channel or one thread; one audit line records it."""
+        return await _forget(self, scope, who=who, now=time.time() if now is None else now)
+
+
+# ---- forgetting: thread records, handoff text and quoting audit entries, by user/channel/thread ------
+# Every key of one thread shares its hash tag and every key of one handoff its own, so each delete
+# below touches one Redis Cluster slot; discovery is by SCAN (redis-py scans every node of a cluster
+# client), never KEYS, so a large store is walked in small steps. Daily counters stay: they hold no text.
+
+FORGET_AUDIT_KEY = "dx:audit:forget"
+FORGET_AUDIT_MAX = 10_000
+_SCAN_COUNT = 500
+# Handoff fields that hold what the customer or agent wrote (or who the customer is).
+_HANDOFF_TEXT = ("issue", "wanted", "steps", "note", "triggers", "decline_reason", "resolution", "customer", "permalink")
+# KEYS: handoff hash, audit list.  ARGV: forgotten_at, then the hash fields to delete.  Audit detail
+# that quotes typed text (a decline's reason) is dropped; the entry keeps who/what/when. Returns how
+# many entries lost a quote.
+_FORGET_HANDOFF = """
+local n = 0
+for i = 0, redis.call('LLEN', KEYS[2]) - 1 do
+  local ok, entry = pcall(cjson.decode, redis.call('LINDEX', KEYS[2], i))
+  if ok and type(entry) == 'table' and (entry.reason ~= nil or entry.note ~= nil or entry.text ~= nil) then
+    entry.reason = nil
+    entry.note = nil
+    entry.text = nil
+    entry.forgotten = true
+    redis.call('LSET', KEYS[2], i, cjson.encode(entry))
+    n = n + 1
+  end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HDEL', KEYS[1], unpack(ARGV, 2))
+  redis.call('HSET', KEYS[1], 'forgotten_at', ARGV[1])
+end
+return n
+"""
+
+
+@dataclass(frozen=True)
+class ForgetScope:
+    """Exactly one of: a user id, a channel id, or one thread (channel, root_ts)."""
+
+    user: str | None = None
+    channel: str | None = None
+    thread: tuple[str, str] | None = None
+
+    def describe(self) -> tuple[str, str]:
+        """(scope name, target) for the audit line: ids only, never text."""
+        if self.user:
+            return "user", self.user
+        if self.channel:
+            return "channel", self.channel
+        assert self.thread is not None
+        return "thread", f"{self.thread[0]}/{self.thread[1]}"
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    threads: int  # thread records deleted
+    handoffs: int  # handoffs whose text was removed (their state and times stay for the counts)
+    audit_entries: int  # audit entries whose quoted text was removed
+    timers: int  # thread timers (recovery, unattended) cancelled
+
+
+async def _scan(redis: Any, pattern: str) -> list[str]:
+    return [key async for key in redis.scan_iter(match=pattern, count=_SCAN_COUNT)]
+
+
+def _thread_of_key(key: str) -> tuple[str, str] | None:
+    """(channel, root_ts) of a `dx:{t:<channel>:<root_ts>}…` key."""
+    if not key.startswith("dx:{t:") or "}" not in key:
+        return None
+    channel, _, root_ts = key[len("dx:{t:"): key.index("}")].partition(":")
+    return (channel, root_ts) if channel and root_ts else None
+
+
+async def _threads_of_user(store: Store, user: str) -> set[tuple[str, str]]:
+    """Threads whose record names the user as the customer or one of the agents."""
+    found: set[tuple[str, str]] = set()
+    keys = await _scan(store.redis, "dx:{t:*}:rec")
+    for start in range(0, len(keys), _SCAN_COUNT):
+        batch = keys[start: start + _SCAN_COUNT]
+        async with store.redis.pipeline(transaction=False) as pipe:
+            for key in batch:
+                pipe.hget(key, "d")
+            rows = await pipe.execute()
+        for key, data in zip(batch, rows):
+            try:
+                record = json.loads(data) if data else {}
+            except ValueError:
+                continue
+            if record.get("customer") == user or user in (record.get("agents") or []):
+                thread = _thread_of_key(key)
+                if thread:
+                    found.add(thread)
+    return found
+
+
+async def _forget(store: Store, scope: ForgetScope, *, who: str, now: float) -> Forgotten:
+    redis = store.redis
+    await store.flush()  # buffered App Home entries must not land after the deletion
+    # 1. the threads in scope, and every key of theirs found so far
+    thread_keys: dict[tuple[str, str], set[str]] = {}
+    if scope.thread:
+        thread_keys[scope.thread] = set(await _scan(redis, f"dx:{thread_tag(*scope.thread)}:*"))
+    elif scope.channel:
+        for key in await _scan(redis, f"dx:{{t:{scope.channel}:*"):
+            thread = _thread_of_key(key)
+            if thread and thread[0] == scope.channel:
+                thread_keys.setdefault(thread, set()).add(key)
+    else:
+        for thread in await _threads_of_user(store, scope.user or ""):
+            thread_keys[thread] = set()
+    # 2. the handoffs in scope: on those threads, in that channel, or naming the user
+    handoff_ids: list[str] = []
+    hashes = await _scan(redis, "dx:{h:*}")
+    async with redis.pipeline(transaction=False) as pipe:
+        for key in hashes:
+            pipe.hmget(key, ["channel", "root_ts", "customer", "agent", "requested_by"])
+        rows = await pipe.execute() if hashes else []
+    for key, (channel, root_ts, customer, agent, requested_by) in zip(hashes, rows):
+        if ((channel, root_ts) in thread_keys or (scope.channel and channel == scope.channel)
+                or (scope.user and scope.user in (customer, agent, requested_by))):
+            handoff_ids.append(key[len("dx:{h:"):-1])
+            if channel and root_ts:
+                thread_keys.setdefault((channel, root_ts), set())
+    # 3. delete each thread's keys (one slot per thread)
+    threads = 0
+    for (channel, root_ts), keys in thread_keys.items():
+        tag = thread_tag(channel, root_ts)
+        keys |= {f"dx:{tag}:rec", f"dx:{tag}:handoff"}
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.exists(f"dx:{tag}:rec")
+            pipe.delete(*sorted(keys))
+            existed, _ = await pipe.execute()
+        threads += int(existed)
+        store._cache.pop(_rec_key(channel, root_ts), None)
+    # 4. strip the handoffs' text and the audit entries' quotes: one script per handoff (one slot),
+    #    atomic against a supervisor's click appending to the same audit trail
+    audit_entries = 0
+    for handoff_id in handoff_ids:
+        key = _handoff_key(handoff_id)
+        audit_entries += int(await store._forget_handoff(keys=[key, f"{key}:audit"], args=[f"{now:.3f}", *_HANDOFF_TEXT]))
+    # 5. the threads' timers, and App Home's per-agent lists (global keys, touched one by one)
+    timers = 0
+    for timer in await redis.zrange(TIMERS_KEY, 0, -1):
+        parts = timer.split("|")
+        if len(parts) == 3 and ((parts[1], parts[2]) in thread_keys or (scope.channel and parts[1] == scope.channel)):
+            timers += int(await redis.zrem(TIMERS_KEY, timer))
+    members = [f"{channel}:{root_ts}" for channel, root_ts in thread_keys]
+    for key in await _scan(redis, "dx:agent:*"):
+        if scope.user and key.startswith(f"dx:agent:{scope.user}:"):
+            await redis.delete(key)
+        elif members:
+            await redis.zrem(key, *members)
+    if scope.user:  # the per-agent boundary counter names the person; the team totals stay
+        for key in await _scan(redis, "dx:stats:*"):
+            await redis.hdel(key, f"boundary:{scope.user}")
+    result = Forgotten(threads=threads, handoffs=len(handoff_ids), audit_entries=audit_entries, timers=timers)
+    what, target = scope.describe()
+    line = {"at": round(now, 3), "who": who, "what": "forget", "scope": what, "target": target,
+            "threads": result.threads, "handoffs": result.handoffs, "audit_entries": result.audit_entries}
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.rpush(FORGET_AUDIT_KEY, json.dumps(line))
+        pipe.ltrim(FORGET_AUDIT_KEY, -FORGET_AUDIT_MAX, -1)
+        pipe.expire(FORGET_AUDIT_KEY, store.retention)
+        await pipe.execute()
+    log.info("forgot %s %s for %s: %d thread records, %d handoffs, %d audit quotes",
+             what, target, who, result.threads, result.handoffs, result.audit_entries)
+    return result
+
+
+async def forget_log(store: Store) -> list[dict[str, Any]]:
+    """The audit lines of past `forget` runs, oldest first."""
+    return [json.loads(x) for x in await store.redis.lrange(FORGET_AUDIT_KEY, 0, -1)]
 
 
 def _waiting_pool_class(blocking: type) -> type:

@@ -17,6 +17,7 @@ from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
 from bot.gate import worth_early_words, worth_whispering
+from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
 RECOVERY_TIMER = "recovery"
@@ -77,12 +78,13 @@ class Settings:
     supervisor_channel: str | None = None
     quiet_seconds: float = 900.0  # an abusive thread this long without messages has "gone quiet"
     unattended_grace: float = 180.0  # how long a tense thread may wait for an agent before supervisors hear; 0 = at once
+    language: str = "en"  # DEESCALATE_LANGUAGE: which cues the detector reads customers with
 
     @classmethod
     def from_config(cls, config: Any) -> "Settings":
         return cls(
             cooldown=config.whisper_cooldown_seconds, cap=config.whisper_cap, supervisor_channel=config.supervisor_channel,
-            unattended_grace=config.unattended_minutes * 60,
+            unattended_grace=config.unattended_minutes * 60, language=config.language,
         )
 
 
@@ -172,6 +174,9 @@ class _Tally:
 def decide(case: Case | None, msg: Incoming, roles: Roles, settings: Settings, book: Any) -> tuple[Case, tuple[Action, ...]]:
     """The thread's new record and the actions to perform for one incoming message."""
     case = _copy(case) if case is not None else Case.new(msg.channel, msg.root_ts, msg.at)
+    # Redacted before anything reads it: the record keeps only redacted words, and the detector's
+    # evidence (quoted in whispers, alerts and handoffs) can never hold part of a card or an IBAN.
+    msg = replace(msg, text=redact(msg.text)) if msg.text else msg
     if msg.kind == "delete":
         case.lines = [ln for ln in case.lines if ln.ts != msg.ts]
         return case, ()
@@ -234,8 +239,9 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     if not msg.text.strip():
         return  # a file without words says nothing about tension
     before_level, before_flags = case.level, frozenset(case.flags)
+    msg = _join_split_number(case, msg)
     case.prev_tension, case.prev_level, case.last_customer_ts = case.tension, case.level, msg.ts
-    reading, case.tension = observe(case.tension, msg.text)
+    reading, case.tension = observe(case.tension, msg.text, language=settings.language)
     case.last_customer_at = msg.at
     case.lines = (case.lines + [Line(msg.ts, clip(msg.text), reading.level, msg.at)])[-MAX_LINES:]
     _absorb(case, reading, msg.at, tally)
@@ -243,6 +249,18 @@ def _customer_post(case: Case, msg: Incoming, settings: Settings, book: Any, tal
     if abusive:
         tally.add("abuse_events")
     _react(case, reading, msg.ts, before_level, before_flags, abusive, settings, book, msg.at, tally, actions)
+
+
+def _join_split_number(case: Case, msg: Incoming) -> Incoming:
+    """A card or phone number typed across two messages is redacted in both (the earlier one is rewritten)."""
+    if not case.lines:
+        return msg
+    last = case.lines[-1]
+    before, text = redact_split(last.text, msg.text)
+    if before == last.text:
+        return msg
+    case.lines[-1] = replace(last, text=before)
+    return replace(msg, text=text)
 
 
 def _customer_edit(
@@ -256,7 +274,7 @@ def _customer_edit(
         return
     # The latest message: re-score it from the state before it, so the edit replaces rather than adds.
     before_level, before_flags = case.prev_level, frozenset(case.flags)
-    reading, case.tension = observe(case.prev_tension, msg.text)
+    reading, case.tension = observe(case.prev_tension, msg.text, language=settings.language)
     case.lines = [replace(ln, text=clip(msg.text), level=reading.level) if ln.ts == msg.ts else ln for ln in case.lines]
     _absorb(case, reading, msg.at, tally)
     abusive = _abusive(reading)
@@ -324,7 +342,7 @@ def _react(
         return
     if case.whisper_count >= settings.cap:
         return
-    ladder = _Ladder.of(case, ts, book) if abusive else None
+    ladder = _Ladder.of(case, ts, book, settings.language) if abusive else None
     cooling = case.last_whisper_at is not None and now - case.last_whisper_at < settings.cooldown
     escalates = level_index(reading.level) > level_index(case.whispered_level) or bool(new_flags)
     if ladder is not None:
@@ -378,9 +396,9 @@ class _Ladder:
     handoff_due: bool  # abuse is sustained and no whisper has offered a supervisor yet
 
     @classmethod
-    def of(cls, case: Case, ts: str | None, book: Any) -> "_Ladder":
+    def of(cls, case: Case, ts: str | None, book: Any, language: str = "en") -> "_Ladder":
         step = _ladder_step(case)
-        count = _abusive_messages(case, ts)
+        count = _abusive_messages(case, ts, language)
         offered_handoff = any(w.get("handoff") for w in case.whispers)
         return cls(
             step=step,
@@ -396,7 +414,7 @@ class _Ladder:
         return self.step == 3 or self.abusive >= SUSTAINED_ABUSE
 
 
-def _abusive_messages(case: Case, ts: str | None) -> int:
+def _abusive_messages(case: Case, ts: str | None, language: str = "en") -> int:
     """Abusive customer messages among the kept recent ones; the one at `ts` was just read as abusive.
 
     Re-reads the others (at most MAX_LINES, and only when abuse is in play): the record keeps their
@@ -404,7 +422,7 @@ def _abusive_messages(case: Case, ts: str | None) -> int:
     """
     from bot.detector import score
 
-    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text)))
+    return sum(1 for ln in case.lines if ln.ts == ts or _abusive(score(ln.text, language=language)))
 
 
 def _ladder_step(case: Case) -> int:
@@ -510,11 +528,11 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
             tally.add("boundary_steps")
             tally.add(f"boundary:{agent}")
     _coach(case, msg, book, tally, actions)
-    if first_reply and worth_early_words(case.level, [ln.text for ln in case.lines], case.abuse_seen) and case.whisper_count < settings.cap:
+    if first_reply and worth_early_words(case.level, [ln.text for ln in case.lines], case.abuse_seen, settings.language) and case.whisper_count < settings.cap:
         # Someone picked up a thread that was already souring: early words for where it stands now.
         reading = _current_reading(case)
         if reading is not None:
-            ladder = _Ladder.of(case, None, book) if case.abuse_seen else None
+            ladder = _Ladder.of(case, None, book, settings.language) if case.abuse_seen else None
             done = frozenset({_PHRASE_KIND[step.kind]}) if step is not None and step.kind in _PHRASE_KIND else frozenset()
             _whisper(case, reading, False, ladder, [agent], book, msg.at, tally, actions, skip=done)
 

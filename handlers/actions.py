@@ -12,7 +12,9 @@ from typing import Any
 from bot import ids
 from bot import whisper_blocks as wb
 from bot.case import Case
+from bot.handoff import thread_ref
 from bot.whisper import another, note_of, record_feedback, render_note
+from handlers.handoff_flow import is_supervisor
 
 log = logging.getLogger("deescalate.actions")
 
@@ -36,12 +38,25 @@ def register(app: Any, runtime: Any) -> None:
         runtime.spawn(feedback(runtime, body, action, "not_helpful"), "action:whisper_feedback")
 
 
+NOT_YOURS = "That suggestion belongs to another thread's agents."
+
+
 def parse_ref(value: str | None) -> tuple[str, str, int] | None:
-    """A whisper button's value "<channel>|<root_ts>|<number>"."""
+    """A whisper button's value "<channel>|<root_ts>|<number>", when each part has the shape the bot gave it."""
     parts = (value or "").split("|")
-    if len(parts) != 3 or not parts[0] or not parts[1] or not parts[2].isdigit():
+    if len(parts) != 3 or thread_ref(parts[0], parts[1]) is None or not parts[2].isdigit() or len(parts[2]) > 6:
         return None
     return parts[0], parts[1], int(parts[2])
+
+
+async def _clicker_may(runtime: Any, body: dict) -> tuple[str, bool]:
+    """(the clicker, whether they are a supervisor); a whisper's buttons are for the thread's agents and supervisors."""
+    user = str((body.get("user") or {}).get("id") or "")
+    return user, await is_supervisor(runtime, user)
+
+
+def _theirs(case: Case, user: str, supervisor: bool) -> bool:
+    return supervisor or (bool(user) and user in case.agents)
 
 
 async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
@@ -50,15 +65,22 @@ async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
     if ref is None or not response_url:
         return
     channel, root_ts, number = ref
+    user, supervisor = await _clicker_may(runtime, body)
 
-    def change(record: dict | None) -> tuple[dict | None, tuple[str, list[dict]] | None]:
+    def change(record: dict | None) -> tuple[dict | None, tuple[str, list[dict]] | None | bool]:
         if not record:
             return None, None
-        case, rendered = another(Case.from_dict(record), number, runtime.book)
+        case = Case.from_dict(record)
+        if not _theirs(case, user, supervisor):
+            return None, False  # a forged value naming another thread: nothing changes, nothing is shown
+        case, rendered = another(case, number, runtime.book)
         return (case.to_dict() if rendered else None), rendered
 
     done = await runtime.update_thread(channel, root_ts, change)
     rendered = done[1] if done else None
+    if rendered is False:
+        await runtime.gateway.respond(response_url, {"replace_original": False, "text": NOT_YOURS})
+        return
     if rendered is None:
         await runtime.gateway.respond(response_url, {"replace_original": True, "text": EXPIRED})
         return
@@ -71,11 +93,15 @@ async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None
     if ref is None:
         return
     channel, root_ts, number = ref
+    user, supervisor = await _clicker_may(runtime, body)
 
     def change(record: dict | None) -> tuple[dict | None, tuple[bool, Case | None]]:
         if not record:
             return None, (False, None)
-        case, first = record_feedback(Case.from_dict(record), number, verdict)
+        case = Case.from_dict(record)
+        if not _theirs(case, user, supervisor):
+            return None, (False, None)  # another thread's whisper: not counted, not re-rendered
+        case, first = record_feedback(case, number, verdict)
         return (case.to_dict() if first else None), (first, case)
 
     done = await runtime.update_thread(channel, root_ts, change)

@@ -18,8 +18,10 @@ from slack_bolt.response import BoltResponse
 
 from bot.config import Config
 from bot.store import Store, StoreUnavailable
+from handlers import logs
 from handlers.gateway import SlackGateway, make_client
 from handlers.metrics import Metrics
+from handlers.slack_auth import SlackAuth, keep_checking
 
 log = logging.getLogger("deescalate")
 
@@ -49,6 +51,7 @@ class Runtime:
     metrics: Metrics
     book: Any  # phrasebook.Phrasebook
     app: AsyncApp
+    auth: SlackAuth = field(default_factory=lambda: SlackAuth(""))
     clock: Callable[[], float] = time.time
     background: set[asyncio.Task] = field(default_factory=set)
     loops: list[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=list)
@@ -136,24 +139,29 @@ def _is_store_error() -> bool:
 
 
 def build_runtime(config: Config, *, store: Store | None = None, book: Any = None) -> Runtime:
-    """Create the app and register every surface; nothing talks to Slack until a request arrives."""
+    """Create the app and register every surface; nothing talks to Slack yet (start-up's auth.test is check_slack)."""
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    logging.getLogger("slack_bolt.AsyncApp").addFilter(_QUIET_BOLT)
     metrics = Metrics()
     client = make_client(config.bot_token, config.api_url)
+    auth = SlackAuth(config.bot_token)
     app = AsyncApp(
         signing_secret=config.signing_secret or "unused-in-socket-mode",
         client=client,
-        # Bolt checks the token with auth.test on the first request, not at start-up, so the
-        # bot starts even when Slack is briefly unreachable.
+        # auth.test is asked once at start-up (handlers/slack_auth.py) and this hook hands Bolt the
+        # cached answer, so no acknowledgement waits on the Web API.
+        authorize=auth,
         raise_error_for_unhandled_request=False,
     )
+    metrics.slack_auth_up.set_function(lambda: 1.0 if auth.ok else 0.0)
     runtime = Runtime(
         config=config,
         store=store or Store.connect(config.redis_url, thread_ttl_days=config.thread_ttl_days, retention_days=config.retention_days),
-        gateway=SlackGateway(client, metrics),
+        gateway=SlackGateway(client, metrics, on_error=auth.saw_error),
         metrics=metrics,
         book=book if book is not None else _load_book(config),
         app=app,
+        auth=auth,
     )
     app.use(_CountAndDedupe(runtime))
     runtime.loops.append(flush_loop)
@@ -167,6 +175,29 @@ def build_runtime(config: Config, *, store: Store | None = None, book: Any = Non
         module = importlib.import_module(f"handlers.{surface}")
         module.register(app, runtime)
     return runtime
+
+
+class _QuietBolt(logging.Filter):
+    """Drop Bolt's start-up notes that the token "will be unused"/"ignored": the client given to Bolt
+    carries it and every Web API call uses it; the notes only say Bolt does not call auth.test itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from slack_bolt.logger import messages
+
+        return record.getMessage() not in {messages.warning_client_prioritized_and_token_skipped(), messages.warning_token_skipped()}
+
+
+_QUIET_BOLT = _QuietBolt()
+
+
+async def check_slack(runtime: Runtime) -> None:
+    """At start-up: auth.test once; raises SlackAuthRejected for a refused token. Unreachable: retry in the background."""
+    identity = await runtime.auth.check(runtime.gateway)
+    if identity is None:
+        log.warning("Slack's Web API did not answer auth.test (%s): serving, not ready, asking again in the background", runtime.auth.unreachable)
+        runtime.spawn(keep_checking(runtime), name="loop:slack_auth")
+    else:
+        log.info("authorized as %s in workspace %s", identity.bot_user_id, identity.team_id)
 
 
 async def flush_loop(runtime: Runtime) -> None:
@@ -211,6 +242,9 @@ class _CountAndDedupe(AsyncMiddleware):
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
         runtime, body = self.runtime, req.body
+        # Team, channel and event id on every log line this request causes (its listener's work
+        # included: Bolt runs listeners after the middleware chain, in this task's context).
+        logs.bind(body)
         kind = _kind(body)
         runtime.metrics.events.labels(kind=kind).inc()
         event = body.get("event") if body.get("type") == "event_callback" else None

@@ -35,7 +35,9 @@ def register(app, runtime) -> None:  # noqa: ANN001
             from handlers.handoff_flow import open_handoff_modal
 
             link = request.link
-            await open_handoff_modal(runtime, body.get("trigger_id", ""), link.channel, link.root_ts, user, request.note)
+            await open_handoff_modal(
+                runtime, body.get("trigger_id", ""), link.channel, link.root_ts, user, request.note, response_url=response_url
+            )
         else:
             await ack()
             runtime.spawn(_answer_later(runtime, request, user, response_url), name="command")
@@ -62,7 +64,8 @@ def check_answer(runtime: Any, draft: str) -> dict[str, Any]:
     from bot.detector import score
     from phrasebook import coach, rewrite
 
-    return cmd.check_message(draft, coach(runtime.book, draft), rewrite(runtime.book, draft), score(draft))
+    reading = score(draft, language=runtime.config.language)
+    return cmd.check_message(draft, coach(runtime.book, draft), rewrite(runtime.book, draft), reading)
 
 
 async def _answer_later(runtime: Any, request: cmd.Request, user: str, response_url: str) -> None:
@@ -99,4 +102,11 @@ async def _slow_answer(runtime: Any, request: cmd.Request, user: str) -> dict[st
         counters = await runtime.store.daily_counters(request.days, now)
         handoffs = await runtime.store.handoffs_since(now - request.days * 86400)
         return cmd.stats_message(build_stats(counters, handoffs, days=request.days), supervisor=supervisor)
+    if isinstance(request, cmd.Forget):
+        if not await is_supervisor(runtime, user):
+            return cmd.refusal_message("Only supervisors can make the bot forget data.")
+        from bot.forget import summary
+
+        result = await runtime.store.forget(request.scope, who=user, now=now)
+        return cmd.forget_message(summary(request.scope, result))
     return cmd.bad_command_message(cmd.BadCommand("That subcommand has no answer yet."))

@@ -67,19 +67,26 @@ def parse(body: dict, config: Any, now: float) -> Incoming | None:
     if subtype == "message_changed":
         message, previous = event.get("message") or {}, event.get("previous_message") or {}
         # Slack also sends message_changed when a reply is added under a root; only new words count.
-        if _from_bot(message, body) or message.get("text", "") == previous.get("text", "") or not message.get("ts"):
+        if _text_of(message) == _text_of(previous) or not message.get("ts"):
+            return None
+        speaker = _speaker(message, body, config)
+        if speaker is None:
             return None
         return Incoming(
             "edit", channel, message.get("thread_ts") or message["ts"], message["ts"], now,
-            message.get("user"), message.get("user_team") or message.get("team"), message.get("text") or "",
+            speaker[0], message.get("user_team") or message.get("team"), speaker[1],
         )
-    if subtype not in CONTENT_SUBTYPES or _from_bot(event, body) or not event.get("user") or not event.get("ts"):
+    if (subtype not in CONTENT_SUBTYPES and subtype != "bot_message") or not event.get("ts"):
         return None
+    speaker = _speaker(event, body, config)
+    if speaker is None:
+        return None
+    user, text = speaker
     root_ts = event.get("thread_ts") or event["ts"]
-    starter = event["user"] if root_ts == event["ts"] else event.get("parent_user_id")
+    starter = user if root_ts == event["ts"] else event.get("parent_user_id")
     return Incoming(
         "post", channel, root_ts, event["ts"], now,
-        event["user"], event.get("user_team") or event.get("team"), event.get("text") or "", starter,
+        user, event.get("user_team") or event.get("team"), text, starter,
     )
 
 
@@ -90,10 +97,46 @@ def _followed(channel: str, config: Any) -> bool:
     return channel not in {config.supervisor_channel, config.second_tier_channel}
 
 
-def _from_bot(event: dict, body: dict) -> bool:
-    if event.get("bot_id") or event.get("subtype") == "bot_message" or event.get("bot_profile"):
+def _speaker(event: dict, body: dict, config: Any) -> tuple[str, str] | None:
+    """Who speaks and what they said: a person, or a helpdesk bot carrying the customer's words; None for other bots."""
+    if not (event.get("bot_id") or event.get("subtype") == "bot_message" or event.get("bot_profile")):
+        user = event.get("user")
+        if not user or user in _bot_users(body):
+            return None
+        return user, event.get("text") or ""
+    if _own(event, body) or not config.customer_bots:
+        return None
+    profile = event.get("bot_profile") or {}
+    ids = {event.get("bot_id"), event.get("app_id"), profile.get("app_id"), profile.get("id")}
+    bot = next((b for b in config.customer_bots if b.id in ids), None)
+    if bot is None:
+        return None
+    text = _text_of(event)
+    if bot.pattern is not None:
+        # The pattern finds the attribution ("*Dana Reyes*: …"): a post it misses is not the customer
+        # speaking (a helpdesk's own notices), and the attribution is not the customer's words.
+        found = bot.pattern.search(text)
+        if found is None or not (found.group("name") or "").strip():
+            return None
+        text = (text[: found.start()] + text[found.end() :]).strip()
+    # The bot's user id when it has one: Slack names that same id as the root's author (parent_user_id).
+    return str(event.get("user") or event.get("bot_id") or bot.id), text
+
+
+def _own(event: dict, body: dict) -> bool:
+    """The bot's own post (listing our own id in DEESCALATE_CUSTOMER_BOTS changes nothing)."""
+    if event.get("user") and event.get("user") in _bot_users(body):
         return True
-    return bool(event.get("user")) and event.get("user") in _bot_users(body)
+    app = body.get("api_app_id")
+    return bool(app) and app in (event.get("app_id"), (event.get("bot_profile") or {}).get("app_id"))
+
+
+def _text_of(event: dict) -> str:
+    """The words of a message: its text, or (helpdesk integrations often post this way) its attachments' text."""
+    text = event.get("text") or ""
+    if text or not event.get("attachments"):
+        return text
+    return "\n".join(str(a.get("text") or a.get("fallback") or "") for a in event["attachments"] if isinstance(a, dict)).strip()
 
 
 def _bot_users(body: dict) -> set[str]:

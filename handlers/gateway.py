@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,12 +40,29 @@ KNOWN_ERRORS = {
 JSON_BODY_METHODS = frozenset({"chat.postEphemeral", "chat.postMessage", "chat.update"})
 
 
+# Methods whose repeat is a second message in front of someone (Slack has no idempotency key for them).
+# A request that timed out or lost its connection after it was sent may have been applied (Slack slower
+# than our 10 s timeout still posts it), so it is not sent again: a missed whisper beats a doubled one.
+# A connection that never opened (ClientConnectorError) sent nothing and is retried like any other.
+NOT_REPEATABLE = frozenset({"chat.postEphemeral", "chat.postMessage"})
+
+
+class _ConnectionErrorRetry(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's connection-error retries, minus resending a message Slack may already have posted."""
+
+    async def _can_retry_async(self, *, state: Any, request: Any, response: Any = None, error: Exception | None = None) -> bool:
+        method = str(getattr(request, "url", "")).rstrip("/").rsplit("/", 1)[-1]
+        if method in NOT_REPEATABLE and error is not None and not isinstance(error, aiohttp.ClientConnectorError):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
 def retry_handlers() -> list:
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
     return [
         AsyncRateLimitErrorRetryHandler(max_retry_count=5),
         AsyncServerErrorRetryHandler(max_retry_count=3, interval_calculator=backoff),
-        AsyncConnectionErrorRetryHandler(
+        _ConnectionErrorRetry(
             max_retry_count=3,
             interval_calculator=backoff,
             error_types=[
@@ -73,9 +91,10 @@ class Sent:
 
 
 class SlackGateway:
-    def __init__(self, client: AsyncWebClient, metrics: Metrics):
+    def __init__(self, client: AsyncWebClient, metrics: Metrics, on_error: Callable[[str], None] | None = None):
         self.client = client
         self.metrics = metrics
+        self.on_error = on_error  # told every Slack error (readiness watches for a revoked token)
 
     async def call(self, method: str, **params: Any) -> Sent:
         """Call a Web API method; never raises for Slack-side failures."""
@@ -98,7 +117,26 @@ class SlackGateway:
 
     def _failed(self, method: str, error: str) -> None:
         self.metrics.slack_errors.labels(method=method, error=error).inc()
+        if self.on_error is not None:
+            self.on_error(error)
         log.warning("slack %s failed: %s%s", method, error, f" ({KNOWN_ERRORS[error]})" if error in KNOWN_ERRORS else "")
+
+    async def auth_test(self, timeout: float) -> Sent:
+        """auth.test once, without retries, `timeout` seconds at most (start-up must not hang on Slack)."""
+        client = self.client
+        once = AsyncWebClient(
+            token=client.token, base_url=client.base_url, timeout=max(1, int(timeout)), session=client.session, retry_handlers=[]
+        )
+        try:
+            response = await asyncio.wait_for(once.auth_test(), timeout)
+            return Sent(True, None, dict(response.data))  # type: ignore[arg-type]
+        except SlackApiError as exc:
+            error = outcome = str(exc.response.get("error", "unknown_error"))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            error, outcome = type(exc).__name__, "connection_failed"
+        # Counted, not logged: the caller says what it means (stop start-up, or retry in the background).
+        self.metrics.slack_errors.labels(method="auth.test", error=error).inc()
+        return Sent(False, outcome)
 
     async def post_ephemeral(self, channel: str, user: str, text: str, blocks: list | None = None, thread_ts: str | None = None) -> Sent:
         return await self.call("chat.postEphemeral", channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts)

@@ -14,10 +14,11 @@ from bot import ids
 from bot.handoff import Handoff, audit, can, refusal, sla_timer
 from bot.handoff_blocks import agent_notice, decline_modal, reassign_modal, resolve_modal, supervisor_dm
 from handlers.app import Runtime
-from handlers.handoff_flow import is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
+from handlers.handoff_flow import handoff_id_ok, is_supervisor, load_handoff, open_handoff_modal, refresh_posts, refuse, tell_agent
 
 log = logging.getLogger("deescalate.handoffs")
 
+NOT_SAVED = "I couldn't save your {action} just now (the bot's store is not answering), so nothing changed. Please try again in a moment."
 NOT_SUPERVISOR = "Only supervisors can {action} handoffs. If you should be one, ask an admin to add you to DEESCALATE_SUPERVISORS."
 
 
@@ -25,9 +26,10 @@ def register(app: Any, runtime: Runtime) -> None:
     @app.action(ids.START_HANDOFF)
     async def start_from_whisper(ack: Any, body: dict) -> None:
         await ack()
+        # The value names a thread; open_handoff_modal checks its shape and that the clicker is one of
+        # its agents or a supervisor, so a forged value shows nothing of another thread.
         channel, _, root_ts = _value(body).partition("|")
-        if channel and root_ts:
-            await open_handoff_modal(runtime, body.get("trigger_id", ""), channel, root_ts, _user(body))
+        await open_handoff_modal(runtime, body.get("trigger_id", ""), channel, root_ts, _user(body), response_url=body.get("response_url"))
 
     @app.action(ids.HANDOFF_ACCEPT)
     async def accept(ack: Any, body: dict) -> None:
@@ -37,26 +39,40 @@ def register(app: Any, runtime: Runtime) -> None:
     @app.action(ids.HANDOFF_DECLINE)
     async def decline(ack: Any, body: dict) -> None:
         await ack()
-        await _open_supervisor_modal(runtime, body, "decline")
+        await _told_if_not_saved(runtime, body, "decline", _open_supervisor_modal(runtime, body, "decline"))
 
     @app.action(ids.HANDOFF_REASSIGN)
     async def reassign(ack: Any, body: dict) -> None:
         await ack()
-        await _open_supervisor_modal(runtime, body, "reassign")
+        await _told_if_not_saved(runtime, body, "reassign", _open_supervisor_modal(runtime, body, "reassign"))
 
     @app.action(ids.HANDOFF_RESOLVE)
     async def resolve(ack: Any, body: dict) -> None:
         await ack()
-        user, channel = _user(body), _channel(body)
-        h = await load_handoff(runtime, _value(body))
-        if h is None:
-            await refuse(runtime, channel, user, "That handoff is no longer on record.")
-        elif h.state != "accepted":
-            await refuse(runtime, channel, user, refusal(h.extra, "resolve"))
-        elif not h.may_resolve(user):
-            await refuse(runtime, channel, user, f"Only the supervisor working this case ({_owner(h)}) can resolve it.")
-        else:
-            await runtime.gateway.open_view(body.get("trigger_id", ""), resolve_modal(h, runtime.config.root_causes))
+        await _told_if_not_saved(runtime, body, "resolve", _open_resolve_modal(runtime, body))
+
+
+async def _told_if_not_saved(runtime: Runtime, body: dict, action: str, work: Any) -> None:
+    """Run a click's store work; if the store does not answer, the clicker hears so privately."""
+    try:
+        await work
+    except Exception as exc:
+        runtime.metrics.store_errors.inc()
+        log.error("%s click not handled: %s: %s", action, type(exc).__name__, exc)
+        await refuse(runtime, _channel(body), _user(body), NOT_SAVED.format(action=action))
+
+
+async def _open_resolve_modal(runtime: Runtime, body: dict) -> None:
+    user, channel = _user(body), _channel(body)
+    h = await load_handoff(runtime, _value(body))
+    if h is None:
+        await refuse(runtime, channel, user, "That handoff is no longer on record.")
+    elif h.state != "accepted":
+        await refuse(runtime, channel, user, refusal(h.extra, "resolve"))
+    elif not h.may_resolve(user):
+        await refuse(runtime, channel, user, f"Only the supervisor working this case ({_owner(h)}) can resolve it.")
+    else:
+        await runtime.gateway.open_view(body.get("trigger_id", ""), resolve_modal(h, runtime.config.root_causes))
 
 
 async def accept_handoff(runtime: Runtime, handoff_id: str, user: str, channel: str | None) -> None:
@@ -64,10 +80,19 @@ async def accept_handoff(runtime: Runtime, handoff_id: str, user: str, channel: 
     if not await is_supervisor(runtime, user):
         await refuse(runtime, channel, user, NOT_SUPERVISOR.format(action="accept"))
         return
+    if not handoff_id_ok(handoff_id):
+        await refuse(runtime, channel, user, "That handoff is no longer on record.")
+        return
     now = runtime.clock()
-    moved = await runtime.store.transition(
-        handoff_id, ["open"], "accepted", {"accepted_by": user, "accepted_at": f"{now:.3f}"}, audit(user, "accepted", now)
-    )
+    try:
+        moved = await runtime.store.transition(
+            handoff_id, ["open"], "accepted", {"accepted_by": user, "accepted_at": f"{now:.3f}"}, audit(user, "accepted", now)
+        )
+    except Exception as exc:  # Redis away: the click changed nothing, and the supervisor must know that
+        runtime.metrics.store_errors.inc()
+        log.error("accept of %s not saved: %s: %s", handoff_id, type(exc).__name__, exc)
+        await refuse(runtime, channel, user, NOT_SAVED.format(action="accept"))
+        return
     if moved.status == "missing":
         await refuse(runtime, channel, user, "That handoff is no longer on record.")
         return

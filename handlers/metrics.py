@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
+from importlib import metadata
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 
@@ -35,7 +37,20 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
             registry=r,
         )
-        self.store_up = Gauge("deescalate_store_up", "1 when the store answered the last health check", registry=r)
+        self.store_up = Gauge("deescalate_store_up", "1 when the store answered the last health check (or start-up)", registry=r)
+        self.slack_auth_up = Gauge(
+            "deescalate_slack_auth_up", "1 when auth.test succeeded and Slack has refused the token on no call since", registry=r
+        )
+        self.build = Info("deescalate_build", "The running version of deescalate and of Python", registry=r)
+        self.build.info({"version": version(), "python": platform.python_version()})
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def version() -> str:
+    """deescalate's installed version (pyproject.toml), or "unknown" when run from a bare checkout."""
+    try:
+        return metadata.version("deescalate")
+    except metadata.PackageNotFoundError:
+        return "unknown"

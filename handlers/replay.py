@@ -44,6 +44,7 @@ class Whisper:
     kind: str | None = None  # the phrasebook kind of a whisper
     offers_handoff: bool = False
     tip: bool = False  # a wording tip on the agent's own message, not a suggestion of words
+    why: str = ""  # the whisper's "Why:" line, as plain text
 
 
 @dataclass
@@ -258,6 +259,7 @@ class Replayer:
                     kind=notes.pop(0).get("kind") if suggestion and notes else None,
                     offers_handoff=_has_action(blocks, ids.START_HANDOFF),
                     tip=not suggestion,
+                    why=_why(blocks),
                 )
             )
         return whispers
@@ -363,6 +365,19 @@ def _block_lines(blocks: Sequence[Any]) -> list[str]:
             if isinstance(text, dict) and text.get("text"):
                 lines.append(str(text["text"]).lstrip("> ").replace("\n", " "))
     return lines
+
+
+def _why(blocks: Sequence[Any]) -> str:
+    """The whisper's "Why:" context line, markup taken off for a terminal."""
+    import html
+
+    for block in blocks:
+        if isinstance(block, dict) and block.get("type") == "context":
+            for element in block.get("elements", []) or []:
+                text = str(element.get("text", "")) if isinstance(element, dict) else ""
+                if text.startswith("*Why:*"):
+                    return html.unescape(text.replace("*Why:*", "Why:", 1))
+    return ""
 
 
 def _has_action(blocks: Sequence[Any], action_id: str) -> bool:

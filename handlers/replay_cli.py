@@ -6,57 +6,56 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import sys
 import time
 from dataclasses import asdict
-from datetime import datetime, timezone
 from typing import IO, Sequence
 
-from bot.config import ConfigError, load_config
-from bot.report import parse_span
+from bot.report import parse_since
+from handlers.cli_config import cli_config
 from handlers.replay import ThreadResult, replay_threads, totals
-from handlers.replay_input import ReplayInputError, load_threads
+from handlers.replay_input import STDIN, ReplayInputError, load_threads
 
 PROGRESS_OVER = 50  # threads; below this a non-terminal run prints no progress at all
 _LEVEL_MARK = {"calm": " ", "uneasy": "·", "tense": "▲", "heated": "▲▲"}
 
 
-def parse_since(text: str, now: float) -> float:
-    """A cut-off time from "7d" / "12h" (before now) or a date "2024-03-01" (UTC)."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp()
-    return now - parse_span(text)
-
-
 def run(
-    path: str,
+    paths: str | Sequence[str],
     *,
     channel: str | None = None,
     since: str | None = None,
     fmt: str = "text",
     agents: Sequence[str] = (),
+    full: bool = False,
     out: IO[str] | None = None,
     err: IO[str] | None = None,
+    stdin: IO[str] | None = None,
 ) -> int:
-    """The `deescalate replay` command; returns the exit status."""
+    """The `deescalate replay` command on one or more paths (`-` = JSONL on stdin); returns the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    if paths.count(STDIN) > 1:
+        print("deescalate replay: '-' (standard input) can be given only once", file=err)
+        return 2
     try:
         cutoff = parse_since(since, time.time()) if since else None
     except ValueError as exc:
         print(f"deescalate replay: --since: {exc}", file=err)
         return 2
-    try:
-        config = load_config(mode="offline")
-    except ConfigError as exc:
-        print(f"deescalate replay: configuration error: {exc}", file=err)
+    config = cli_config("deescalate replay", err=err)
+    if config is None:
         return 2
+    people = frozenset(a.strip() for a in agents if a.strip())
+    threads = []
     try:
-        threads = load_threads(path, channel=channel, since=cutoff, agents=frozenset(a.strip() for a in agents if a.strip()))
+        for path in paths:
+            threads += load_threads(path, channel=channel, since=cutoff, agents=people, stdin=stdin)
     except ReplayInputError as exc:
         print(f"deescalate replay: {exc}", file=err)
         return 1
+    threads.sort(key=lambda t: t.started)
     levels = _quiet_logs()
     try:
         results = asyncio.run(_with_progress(config, threads, err))
@@ -66,7 +65,7 @@ def run(
     if fmt == "json":
         out.write(render_json(results) + "\n")
     else:
-        out.write(render_text(results))
+        out.write(render_text(results, full=full))
     return 0
 
 
@@ -108,7 +107,9 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def render_text(results: Sequence[ThreadResult]) -> str:
+def render_text(results: Sequence[ThreadResult], *, full: bool = False) -> str:
+    """The replay as text; `full` shows every line whole and each whisper's "Why"."""
+    clip = (lambda text, _limit: " ".join(text.split())) if full else _one_line
     lines: list[str] = []
     for number, result in enumerate(results, start=1):
         thread = result.thread
@@ -124,17 +125,19 @@ def render_text(results: Sequence[ThreadResult]) -> str:
             who = f"{m.role} {m.user}".ljust(width)
             level = (step.level or "–").ljust(6)
             mark = _LEVEL_MARK.get(step.level or "", " ").ljust(2)
-            lines.append(f"  {_clock(m.ts)}  {who}  {level} {mark} {_one_line(m.text, 90)}")
+            lines.append(f"  {_clock(m.ts)}  {who}  {level} {mark} {clip(m.text, 90)}")
             for whisper in step.whispers:
                 if whisper.tip:
-                    lines.append(f"      ↳ wording tip to {whisper.to}: {_one_line(whisper.text, 110)}")
+                    lines.append(f"      ↳ wording tip to {whisper.to}: {clip(whisper.text, 110)}")
                     continue
                 kind = f" ({whisper.kind})" if whisper.kind else ""
                 lines.append(f"      ↳ whisper to {whisper.to}{kind}:")
                 for shown in whisper.lines[:3]:
-                    lines.append(f"          “{_one_line(shown, 110)}”")
+                    lines.append(f"          “{clip(shown, 110)}”")
+                if full and whisper.why:
+                    lines.append(f"          {whisper.why}")
             for post in step.posts:
-                lines.append(f"      ↳ bot posted: {_one_line(post, 110)}")
+                lines.append(f"      ↳ bot posted: {clip(post, 110)}")
             if step.abuse_events:
                 lines.append("      ↳ abuse recorded")
             if step.handoff_suggested:

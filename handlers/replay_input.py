@@ -9,12 +9,13 @@ is a `ReplayInputError` naming the file and the line, so one line tells the pers
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 ROLES = ("customer", "agent")
 # Message subtypes that are people talking; joins, topic changes and the like are skipped.
@@ -49,21 +50,30 @@ class ReplayThread:
         return self.messages[0].ts if self.messages else 0.0
 
 
+STDIN = "-"  # the path that means "JSONL on standard input"
+
+
 def load_threads(
     path: str | Path,
     *,
     channel: str | None = None,
     since: float | None = None,
     agents: frozenset[str] = frozenset(),
+    stdin: IO[str] | None = None,
 ) -> list[ReplayThread]:
-    """Every thread in `path`, oldest first, filtered by channel and start time."""
-    path = Path(path)
-    if not path.exists():
-        raise ReplayInputError(str(path), None, "no such file or folder")
-    if path.is_dir() or zipfile.is_zipfile(path):
+    """Every thread in `path` (`-`: JSONL read from `stdin`), oldest first, filtered by channel and start time."""
+    if str(path) == STDIN:
+        threads = _parse_jsonl("<stdin>", (stdin or sys.stdin).read())
+        path = None
+    else:
+        path = Path(path)
+        if not path.exists():
+            raise ReplayInputError(str(path), None, "no such file or folder")
+    if path is not None and (path.is_dir() or zipfile.is_zipfile(path)):
         threads = _export_threads(path, channel, agents)
     else:
-        threads = _jsonl_threads(path)
+        if path is not None:
+            threads = _jsonl_threads(path)
         if channel:
             threads = [t for t in threads if t.channel.lstrip("#") == channel.lstrip("#")]
     if since is not None:
@@ -83,6 +93,10 @@ def _jsonl_threads(path: Path) -> list[ReplayThread]:
         raise ReplayInputError(name, line, "not UTF-8 text") from None
     except OSError as exc:
         raise ReplayInputError(name, None, exc.strerror or str(exc)) from None
+    return _parse_jsonl(name, raw)
+
+
+def _parse_jsonl(name: str, raw: str) -> list[ReplayThread]:
     grouped: dict[tuple[str, str], list[ReplayMessage]] = {}
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import sys
 import time
 from typing import IO, Sequence
 
-from bot.config import ConfigError, load_config
-from bot.report import HandoffRow, Stats, build_stats, duration, handoff_row, parse_span, percent, report_json, span_days
+from bot.report import (
+    MAX_DAYS, HandoffRow, Stats, build_stats, duration, handoff_row, parse_since, percent, report_json, span_days,
+)
+from handlers.cli_config import on_store, store_config
 
 NO_STORE = (
     "deescalate report: REDIS_URL is not set. Without it the bot keeps its state in memory, which is empty "
@@ -26,22 +27,21 @@ def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, er
         environ: dict[str, str] | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    now = time.time()
     try:
-        span = parse_span(since)
+        span = now - parse_since(since, now)
+        if span <= 0:
+            raise ValueError(f"{since!r} is in the future")
+        if span > MAX_DAYS * 86400:
+            raise ValueError(f"{since!r} is more than {MAX_DAYS} days ago")
     except ValueError as exc:
         print(f"deescalate report: --since: {exc}", file=err)
         return 2
+    config, status = store_config("deescalate report", NO_STORE, environ=environ, err=err)
+    if config is None:
+        return status
     try:
-        config = load_config(mode="offline", environ=environ)
-    except ConfigError as exc:
-        print(f"deescalate report: configuration error: {exc}", file=err)
-        return 2
-    if not config.redis_url:
-        print(NO_STORE, file=err)
-        return 1
-    now = time.time()
-    try:
-        stats, rows = asyncio.run(_read(config, span, now))
+        stats, rows = on_store(config, lambda store: _read(store, span, now))
     except Exception as exc:  # Redis down or unreachable: say so plainly
         print(f"deescalate report: cannot read the store at REDIS_URL: {type(exc).__name__}: {exc}", file=err)
         return 1
@@ -54,16 +54,10 @@ def run(*, since: str = "7d", fmt: str = "table", out: IO[str] | None = None, er
     return 0
 
 
-async def _read(config, span: float, now: float) -> tuple[Stats, list[HandoffRow]]:  # noqa: ANN001
-    from bot.store import Store
-
-    store = Store.connect(config.redis_url, thread_ttl_days=config.thread_ttl_days, retention_days=config.retention_days)
-    try:
-        days = span_days(span)
-        counters = await store.daily_counters(days, now)
-        handoffs = await store.handoffs_since(now - span)
-    finally:
-        await store.close()
+async def _read(store, span: float, now: float) -> tuple[Stats, list[HandoffRow]]:  # noqa: ANN001
+    days = span_days(span)
+    counters = await store.daily_counters(days, now)
+    handoffs = await store.handoffs_since(now - span)
     return build_stats(counters, handoffs, days=days), sorted((handoff_row(h) for h in handoffs), key=lambda r: r.requested_at or 0)
 
 

@@ -1,4 +1,4 @@
-"""The HTTP face of the bot: POST /slack/events (Bolt), GET /healthz, GET /metrics; and Socket Mode."""
+"""The HTTP face of the bot: POST /slack/events (Bolt), GET /livez, /readyz (= /healthz), /metrics; and Socket Mode."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from handlers.app import ACK_WAIT_SECONDS, WORK_STARTED, Runtime
+from handlers import logs
+from handlers.app import ACK_WAIT_SECONDS, WORK_STARTED, Runtime, check_slack
+from handlers.slack_auth import SlackAuthRejected
 
 log = logging.getLogger("deescalate.server")
 
@@ -30,7 +32,9 @@ def make_web_app(runtime: Runtime) -> web.Application:
     web_app.add_routes(
         [
             web.post("/slack/events", _slack_events),
-            web.get("/healthz", _healthz),
+            web.get("/livez", _livez),
+            web.get("/readyz", _readyz),
+            web.get("/healthz", _readyz),  # the readiness check under its old name, for existing deployments
             web.get("/metrics", _metrics),
         ]
     )
@@ -53,6 +57,7 @@ async def _slack_events(request: web.Request) -> web.Response:
         return _refuse(401, "missing or malformed Slack signature headers")
     started = asyncio.get_running_loop().create_future()
     token = WORK_STARTED.set(started)  # the listener's task inherits it (see Runtime.spawn_for_ack)
+    fields = logs.REQUEST.set(None)  # set by the app's middleware; not carried to the connection's next request
     try:
         bolt_request = await _bolt_request(request, body)
         response = await runtime.app.async_dispatch(bolt_request)
@@ -62,6 +67,7 @@ async def _slack_events(request: web.Request) -> web.Response:
         return _refuse(400, "malformed request")
     finally:
         WORK_STARTED.reset(token)
+        logs.REQUEST.reset(fields)
     if response.status == 200 and bolt_request.context.get("work_follows"):
         await _until_done(started, ACK_WAIT_SECONDS)
     started.cancel()
@@ -117,23 +123,36 @@ def _refuse(status: int, reason: str) -> web.Response:
     return web.json_response({"ok": False, "error": reason}, status=status)
 
 
-async def _healthz(request: web.Request) -> web.Response:
+async def _livez(request: web.Request) -> web.Response:
+    """Liveness: the process answers. Restart on failure; Redis or Slack being away is not a reason to."""
+    return web.json_response({"ok": True})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    """Readiness: started, Redis answers, and Slack accepted the token (and has refused it on no call since)."""
     runtime: Runtime = request.app[RUNTIME]
-    try:
-        # Short: a load balancer's probe must get an answer even when Redis hangs instead of refusing.
-        store_up = await asyncio.wait_for(runtime.store.ping(), timeout=HEALTH_PING_TIMEOUT)
-    except asyncio.TimeoutError:
-        store_up = False
-    runtime.metrics.store_up.set(1 if store_up else 0)
-    healthy = runtime.ready and store_up
+    store_up = await _ping_store(runtime)
+    slack = runtime.auth.state
+    ready = runtime.ready and store_up and slack == "ok"
     payload = {
-        "ok": healthy,
+        "ok": ready,
         "ready": runtime.ready,
         "store": "up" if store_up else "down",
+        "slack": slack,
         "persistent": runtime.store.persistent,
         "mode": "socket" if runtime.config.socket_mode else "http",
     }
-    return web.json_response(payload, status=200 if healthy else 503)
+    return web.json_response(payload, status=200 if ready else 503)
+
+
+async def _ping_store(runtime: Runtime) -> bool:
+    try:
+        # Short: a load balancer's probe must get an answer even when Redis hangs instead of refusing.
+        store_up = bool(await asyncio.wait_for(runtime.store.ping(), timeout=HEALTH_PING_TIMEOUT))
+    except (asyncio.TimeoutError, OSError):
+        store_up = False
+    runtime.metrics.store_up.set(1 if store_up else 0)
+    return store_up
 
 
 async def _metrics(request: web.Request) -> web.Response:
@@ -153,6 +172,9 @@ async def _start_loops(web_app: web.Application) -> None:
             connector=aiohttp.TCPConnector(limit=64, keepalive_timeout=30),
             timeout=aiohttp.ClientTimeout(total=client.timeout),
         )
+    # A token Slack refuses stops start-up here (SlackAuthRejected), before the port is bound.
+    await check_slack(runtime)
+    await _ping_store(runtime)  # so deescalate_store_up is right before the first probe
     for loop in runtime.loops:
         runtime.spawn(loop(runtime), name=f"loop:{getattr(loop, '__name__', 'loop')}")
     runtime.ready = True
@@ -176,7 +198,11 @@ async def _stop(web_app: web.Application) -> None:
 async def start(runtime: Runtime, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Start serving; returns the runner and the port actually bound (port 0 picks a free one)."""
     runner = web.AppRunner(make_web_app(runtime), access_log=None)
-    await runner.setup()
+    try:
+        await runner.setup()
+    except SlackAuthRejected:
+        await runner.cleanup()  # close the store and the Slack session before the caller exits
+        raise
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1] if runner.addresses else port

@@ -19,4 +19,4 @@ def register(app: Any, runtime: Runtime) -> None:
         root_ts = str(message.get("thread_ts") or message.get("ts") or body.get("message_ts") or "")
         user = str((body.get("user") or {}).get("id") or "")
         if channel and root_ts:
-            await open_handoff_modal(runtime, body.get("trigger_id", ""), channel, root_ts, user)
+            await open_handoff_modal(runtime, body.get("trigger_id", ""), channel, root_ts, user, response_url=body.get("response_url"))

@@ -8,7 +8,9 @@ was too late sees why in the modal instead of a silent close. Slow work (posting
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from bot import ids
@@ -42,28 +44,66 @@ from bot.handoff_blocks import (
 )
 from bot.safety import redact
 from handlers.app import Runtime
-from handlers.handoff_flow import is_supervisor, load_case, load_handoff, refresh_posts, tell_agent
+from handlers.handoff_flow import (
+    NOT_YOURS,
+    is_supervisor,
+    load_case,
+    load_handoff,
+    may_act_on,
+    refresh_posts,
+    tell_agent,
+    thread_problem,
+)
 from handlers.handoffs import cancel_sla
 
 log = logging.getLogger("deescalate.handoffs")
+
+# A view_submission must be answered within 3 s; saving gets most of that, the ack the rest.
+SAVE_SECONDS = 2.0
+NOT_SAVED = "I could not save this handoff just now (the bot's store is not answering). Nothing was sent; please submit again in a moment."
+SLOW_SAVE = ("The bot's store is slow to answer, so I can't confirm this handoff yet. If it goes through you'll get a "
+             "confirmation in the thread; if not, submit again in a moment.")
 
 
 def register(app: Any, runtime: Runtime) -> None:
     @app.view(ids.HANDOFF_MODAL)
     async def request_submitted(ack: Any, body: dict, view: dict) -> None:
-        channel, root_ts, _ = (view.get("private_metadata") or "||").split("|", 2)
+        channel, root_ts = _thread_of(view)
+        user = _user(body)
         fields = read_request(_values(view))
         request, problems = validate_request(fields["issue"], fields["wanted"], fields["steps"], fields["severity"], fields["note"])
         if request is None:
             await ack(response_action="errors", errors=problems)  # keys are the block ids (issue, severity)
             return
-        if not channel or not root_ts:
-            await ack(response_action="errors", errors={ISSUE: "This form lost track of its thread; start the handoff again."})
+        problem = thread_problem(runtime, channel, root_ts)
+        if problem is not None:
+            await ack(response_action="errors", errors={ISSUE: problem})
+            return
+        # Saved before the ack, so a store that does not answer is a form error the agent sees, not a
+        # modal that closes on a handoff nobody will ever get.
+        saving = asyncio.ensure_future(save_handoff(runtime, channel, root_ts, user, request))
+        try:
+            # Shielded: a save cut off half-way would leave a handoff without its queue entry.
+            saved = await asyncio.wait_for(asyncio.shield(saving), SAVE_SECONDS)
+        except asyncio.TimeoutError:
+            runtime.metrics.store_errors.inc()
+            log.error("handoff for %s/%s not saved within %.0f s; announcing it if the save completes", channel, root_ts, SAVE_SECONDS)
+            runtime.spawn(_announce_when_saved(runtime, saving), "handoff_open")
+            await ack(response_action="errors", errors={ISSUE: SLOW_SAVE})
+            return
+        except Exception as exc:
+            runtime.metrics.store_errors.inc()
+            log.error("handoff for %s/%s not saved: %s: %s", channel, root_ts, type(exc).__name__, exc)
+            await ack(response_action="errors", errors={ISSUE: NOT_SAVED})
+            return
+        if saved is None:
+            await ack(response_action="errors", errors={ISSUE: NOT_YOURS})
             return
         await ack()
-        runtime.spawn(open_handoff(runtime, channel, root_ts, _user(body), request), "handoff_open")
+        runtime.spawn(announce_handoff(runtime, saved), "handoff_open")
 
     @app.view(ids.DECLINE_MODAL)
+    @_not_saved_is_a_form_error(runtime, REASON)
     async def decline_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         reason = " ".join(read_decline(_values(view)).split())
@@ -87,6 +127,7 @@ def register(app: Any, runtime: Runtime) -> None:
         runtime.spawn(after_decline(runtime, handoff_id, now), "handoff_decline")
 
     @app.view(ids.REASSIGN_MODAL)
+    @_not_saved_is_a_form_error(runtime, ASSIGNEE)
     async def reassign_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         assignee = read_assignee(_values(view))
@@ -115,6 +156,7 @@ def register(app: Any, runtime: Runtime) -> None:
         runtime.spawn(after_reassign(runtime, handoff_id, user, now), "handoff_reassign")
 
     @app.view(ids.RESOLVE_MODAL)
+    @_not_saved_is_a_form_error(runtime, RESOLUTION)
     async def resolve_submitted(ack: Any, body: dict, view: dict) -> None:
         user, handoff_id = _user(body), view.get("private_metadata", "")
         form = read_resolution(_values(view))
@@ -152,20 +194,51 @@ def register(app: Any, runtime: Runtime) -> None:
         runtime.spawn(after_resolve(runtime, handoff_id, now), "handoff_resolve")
 
 
-async def open_handoff(runtime: Runtime, channel: str, root_ts: str, user: str, request: Any) -> None:
-    """Create the handoff (or find the live one), post the case, start its SLA clock, tell the agent."""
-    config, gateway, store = runtime.config, runtime.gateway, runtime.store
-    now = runtime.clock()
+@dataclass(frozen=True)
+class Saved:
+    """A handoff request as the store took it: a new handoff, or the live one the thread already had."""
+
+    handoff_id: str
+    created: bool
+    channel: str
+    root_ts: str
+    user: str
+    fields: dict[str, str]
+    case: Any
+    now: float
+
+
+async def save_handoff(runtime: Runtime, channel: str, root_ts: str, user: str, request: Any) -> Saved | None:
+    """Store the handoff (or find the live one); None when the submitter may not hand this thread off."""
     case = await load_case(runtime, channel, root_ts)
-    permalink = await gateway.permalink(channel, root_ts) or ""
-    fields = handoff_fields(case, request, channel=channel, root_ts=root_ts, requested_by=user, now=now, permalink=permalink)
-    handoff_id, created = await store.create_handoff(channel, root_ts, fields, audit(user, "opened", now, severity=request.severity))
-    if not created:
+    if not await may_act_on(runtime, user, case):
+        return None
+    now = runtime.clock()
+    fields = handoff_fields(case, request, channel=channel, root_ts=root_ts, requested_by=user, now=now)
+    handoff_id, created = await runtime.store.create_handoff(channel, root_ts, fields, audit(user, "opened", now, severity=request.severity))
+    return Saved(handoff_id, created, channel, root_ts, user, fields, case, now)
+
+
+async def _announce_when_saved(runtime: Runtime, saving: "asyncio.Future[Saved | None]") -> None:
+    """A save that outlived the submission's answer: announce it if it made a new handoff after all."""
+    saved = await saving
+    if saved is not None and saved.created:
+        await announce_handoff(runtime, saved)
+
+
+async def announce_handoff(runtime: Runtime, saved: Saved) -> None:
+    """Post the case, start its SLA clock, link the thread, tell the agent (or show the live handoff it had)."""
+    config, gateway, store = runtime.config, runtime.gateway, runtime.store
+    channel, root_ts, user, now, handoff_id = saved.channel, saved.root_ts, saved.user, saved.now, saved.handoff_id
+    if not saved.created:
         existing = await load_handoff(runtime, handoff_id)
         if existing is not None:
             await gateway.post_ephemeral(channel, user, agent_notice("exists", existing, now), thread_ts=root_ts)
         return
-    h = Handoff.from_fields({**fields, "id": handoff_id, "state": "open"})
+    permalink = await gateway.permalink(channel, root_ts) or ""
+    if permalink:
+        await store.update_handoff(handoff_id, {"permalink": permalink})
+    h = Handoff.from_fields({**saved.fields, "permalink": permalink, "id": handoff_id, "state": "open"})
     runtime.metrics.handoffs.inc()
     runtime.metrics.handoff_events.labels(state="open").inc()
     await store.count({"handoffs": 1}, now)
@@ -188,8 +261,8 @@ async def open_handoff(runtime: Runtime, channel: str, root_ts: str, user: str, 
     else:
         notice = agent_notice("opened", h, now)
     await gateway.post_ephemeral(channel, user, notice, thread_ts=root_ts)
-    if case is not None:
-        await _recovery(runtime, case, user)
+    if saved.case is not None:
+        await _recovery(runtime, saved.case, user)
 
 
 def _link_thread(handoff_id: str, channel: str, root_ts: str, now: float) -> Any:
@@ -244,6 +317,38 @@ async def after_resolve(runtime: Runtime, handoff_id: str, now: float) -> None:
 
 def _too_late(status: str, before: dict, action: str) -> str:
     return "That handoff is no longer on record." if status == "missing" else refusal(before, action)
+
+
+def _not_saved_is_a_form_error(runtime: Runtime, field: str) -> Any:
+    """A submission whose store work fails before its ack is answered with NOT_SAVED under `field`, not a Slack error."""
+
+    def wrap(listener: Any) -> Any:
+        async def guarded(ack: Any, body: dict, view: dict) -> None:
+            acked = False
+
+            async def tracked_ack(*args: Any, **kwargs: Any) -> None:
+                nonlocal acked
+                acked = True
+                await ack(*args, **kwargs)
+
+            try:
+                await listener(tracked_ack, body, view)
+            except Exception as exc:
+                if acked:
+                    raise
+                runtime.metrics.store_errors.inc()
+                log.error("%s not saved: %s: %s", view.get("callback_id"), type(exc).__name__, exc)
+                await ack(response_action="errors", errors={field: NOT_SAVED.replace("this handoff", "this")})
+
+        return guarded
+
+    return wrap
+
+
+def _thread_of(view: dict) -> tuple[str, str]:
+    """(channel, root_ts) from the request modal's private_metadata "<channel>|<root_ts>|<requested_by>"."""
+    parts = str(view.get("private_metadata") or "").split("|")
+    return (parts[0], parts[1]) if len(parts) >= 2 else ("", "")
 
 
 def _values(view: dict) -> dict:

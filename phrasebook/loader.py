@@ -82,6 +82,12 @@ def check_phrasebook(path: str | Path | None = None, language: str = "en") -> li
 def _build(custom: str | Path | None, language: str) -> tuple[list[Problem], Phrasebook]:
     problems: list[Problem] = []
     base_dir = DEFAULT_ROOT / language
+    if not base_dir.is_dir() and not (custom is not None and (Path(custom) / language).is_dir()):
+        # Named after the variable that chose it: "missing kind" fourteen times would point at the wrong fix.
+        shipped = ", ".join(shipped_languages())
+        problems.append(Problem("DEESCALATE_LANGUAGE", None, f"no phrasebook for language {language!r}: the package "
+                                f"ships {shipped}; for another, put a complete {language}/ folder in DEESCALATE_PHRASEBOOK"))
+        return problems, Phrasebook(language=language, by_kind={}, rules=(), cues=())
     base = _read_folder(base_dir, _display_default, problems) if base_dir.is_dir() else _Layer({}, {}, {})
     where = _display_default(base_dir)
     if custom is not None:

@@ -12,6 +12,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Coroutine, Mapping
+from pathlib import Path
 from typing import Any
 
 from bot.config import from_env
@@ -20,6 +21,7 @@ from handlers import server
 from tests.signing import SignedSender
 from tests.standin import SlackStandIn
 
+ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "test-signing-secret"
 SUPERVISOR_CHANNEL = "CSUPERVISE"
 SUPERVISOR = "USUPER1"
@@ -105,6 +107,8 @@ class ServeProcess:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        # This checkout's code, not whichever copy is installed (the process runs from a temp dir).
+        full_env.setdefault("PYTHONPATH", str(ROOT))
         self.log_path = log_path or tempfile.mkstemp(prefix="deescalate-serve-", suffix=".log")[1]
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(

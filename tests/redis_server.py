@@ -34,8 +34,9 @@ def _free_port() -> int:
 class RedisServer:
     """A redis-server on a free loopback port in its own temp dir; `url` is ready once started."""
 
-    def __init__(self, *, appendonly: bool = False, start_timeout: float = 10.0) -> None:
+    def __init__(self, *, appendonly: bool = False, start_timeout: float = 10.0, extra_args: tuple[str, ...] = ()) -> None:
         self.appendonly = appendonly
+        self.extra_args = extra_args  # more redis-server options, e.g. cluster mode
         self.start_timeout = start_timeout
         self.port = _free_port()
         self._tmp = tempfile.TemporaryDirectory(prefix="deescalate-redis-")
@@ -87,6 +88,7 @@ class RedisServer:
             "--appendonly", "yes" if self.appendonly else "no",
             # Every write reaches disk before the reply, so a kill() loses nothing acknowledged.
             "--appendfsync", "always",
+            *self.extra_args,
         ]  # fmt: skip
         self._proc = subprocess.Popen(args, cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_ready()

@@ -112,3 +112,57 @@ def test_the_unattended_grace_defaults_to_three_minutes_and_zero_means_at_once()
     assert from_env(BASE).unattended_minutes == 3
     assert from_env({**BASE, "DEESCALATE_UNATTENDED_MINUTES": "0"}).unattended_minutes == 0
     assert from_env({**BASE, "DEESCALATE_UNATTENDED_MINUTES": "1440"}).unattended_minutes == 1440
+
+
+def test_every_bad_value_is_listed_at_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        from_env({**BASE, "PORT": "eighty", "DEESCALATE_SUPERVISORS": "alice", "DEESCALATE_WHISPER_CAP": "0",
+                  "DEESCALATE_SUPERVISOR_CHANNEL": "#leads"})
+    named = [name for name, _ in caught.value.problems]
+    assert sorted(named) == ["DEESCALATE_SUPERVISORS", "DEESCALATE_SUPERVISOR_CHANNEL", "DEESCALATE_WHISPER_CAP", "PORT"]
+    # a value that is wrong is not also reported as missing
+    assert not any("is missing" in problem for _, problem in caught.value.problems)
+    assert str(caught.value).splitlines()[0].startswith(f"{named[0]}: ")
+
+
+def test_serve_prints_every_configuration_error(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "SLACK_BOT_TOKEN": "xoxp-user", "PORT": "eighty", "DEESCALATE_SUPERVISORS": "U1AA"}
+    done = subprocess.run([sys.executable, "-m", "handlers.cli", "serve", "--check"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert lines[0] == "deescalate: 4 configuration errors:"
+    assert {line.split(":")[0].strip() for line in lines[1:]} == {
+        "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DEESCALATE_SUPERVISOR_CHANNEL", "PORT"}
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_language_is_reported_under_its_own_name(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        from_env({**BASE, "DEESCALATE_LANGUAGE": "fr"})
+    assert caught.value.variable == "DEESCALATE_LANGUAGE"
+    assert "no phrasebook for 'fr'" in str(caught.value) and "en, es" in str(caught.value)
+    (tmp_path / "fr").mkdir()  # a team folder that brings the language makes it valid
+    assert from_env({**BASE, "DEESCALATE_LANGUAGE": "fr", "DEESCALATE_PHRASEBOOK": str(tmp_path)}).language == "fr"
+
+
+def test_misspelled_settings_are_warned_about_with_the_closest_name() -> None:
+    config = from_env({**BASE, "DEESCALATE_WHISPER_COOLDOWN": "30", "DEESCALATE_SUPERVISOR": "U1", "DEESCALATE_ZZZ": "1"})
+    assert config.warnings == (
+        "DEESCALATE_SUPERVISOR is not a deescalate setting and is ignored; did you mean DEESCALATE_SUPERVISORS?",
+        "DEESCALATE_WHISPER_COOLDOWN is not a deescalate setting and is ignored; did you mean DEESCALATE_WHISPER_COOLDOWN_SECONDS?",
+        "DEESCALATE_ZZZ is not a deescalate setting and is ignored",
+    )
+    assert config.whisper_cooldown_seconds == 120  # the typo changed nothing
+    assert from_env(BASE).warnings == ()
+
+
+def test_the_cli_prints_the_warning_and_carries_on(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "DEESCALATE_LANGAUGE": "es"}
+    (tmp_path / "t.jsonl").write_text('{"thread": "t", "user": "A", "role": "customer", "text": "hello", "ts": 1}\n')
+    done = subprocess.run([sys.executable, "-m", "handlers.cli", "replay", "t.jsonl"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "deescalate replay: warning: DEESCALATE_LANGAUGE is not a deescalate setting and is ignored; " \
+        "did you mean DEESCALATE_LANGUAGE?" in done.stderr

@@ -157,6 +157,8 @@ def test_a_second_request_for_the_thread_shows_the_open_handoff(make_bot, standi
     bot = make_bot()
     handoff_id, _ = start_handoff(bot, standin)
     root = bot.run(bot.store.handoff(handoff_id))["root_ts"]
+    # Another agent of the thread (one who has replied in it: the rule `status` applies too).
+    send(bot, root, "UAGENT2", "I can help here too.", lambda r: "UAGENT2" in r.get("agents", []), thread_ts=root)
     view = open_modal(bot, standin, root, user="UAGENT2")
     assert view["title"]["text"] == "Handoff already open"
     assert "already has a handoff, waiting for a supervisor" in texts(view)

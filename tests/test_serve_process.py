@@ -14,16 +14,19 @@ def test_serve_runs_answers_and_stops_cleanly(standin, redis_url: str) -> None: 
     try:
         with urllib.request.urlopen(process.url + "/healthz", timeout=5) as answer:
             health = json.loads(answer.read())
-        assert health == {"ok": True, "ready": True, "store": "up", "persistent": True, "mode": "http"}
+        assert health == {"ok": True, "ready": True, "store": "up", "slack": "ok", "persistent": True, "mode": "http"}
         assert process.sender.url_verification("from-a-process").json()["challenge"] == "from-a-process"
-        # an event makes the bot talk to Slack (auth.test on first use) with its token
+        # the token was checked once at start-up, with the token itself; requests do not check it again
+        [check] = standin.calls_to("auth.test")
+        assert check.headers["Authorization"] == f"Bearer {standin.bot_token}"
         assert process.sender.event({"type": "reaction_added", "user": "U1", "reaction": "x", "item": {}}).status == 200
-        standin.wait_for("auth.test")
+        assert len(standin.calls_to("auth.test")) == 1
     finally:
         code = process.stop()
     assert code == 0
     log = process.log
-    assert "listening for Slack" in log
+    assert "listening for Slack" in log and "authorized as UBOT in workspace T1" in log
+    assert "will be unused" not in log and "will be ignored" not in log  # Bolt's misleading start-up notes
     assert standin.bot_token not in log and env["SLACK_SIGNING_SECRET"] not in log
     assert "Traceback" not in log
 
