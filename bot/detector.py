@@ -1,22 +1,22 @@
 """The tension detector: per-message signals that say why, and a compact per-thread trend.
 
-A message's score combines a small learned table (unigram logistic regressions trained by
-scripts/train_detector.py, shipped in bot/data/) with hand-written cues (bot/detector_lexicon.py)
-that carry the words which raised them. Threats and hate are flagged whatever the score.
+A message's score combines learned linear heads (tension, offense, hate: bot/detector_model.py,
+trained by scripts/train_detector.py, shipped in bot/data/) with hand-written cues
+(bot/detector_lexicon.py) that carry the words which raised them; learned signals name their
+top-weighted words. Threats and hate are flagged whatever the score. Whether a reading is worth a
+whisper is bot/gate.py's decision, not this module's.
 Cost is linear in the message length: a few C-level passes (tokenize, one set intersection with
-every token that matters, C-level weight sums) plus work per cue actually found; a message with
-nothing to explain returns from a fast path.
+the cue words, one C-level weight sum for two heads) plus work per cue actually found; a message
+with nothing to explain returns from a fast path.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 
 from bot import detector_lexicon as lex
 from bot import detector_model
