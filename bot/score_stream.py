@@ -14,7 +14,7 @@ import sys
 from collections import OrderedDict
 from typing import TextIO
 
-from bot.detector import ThreadTension, observe, score
+from bot.detector import Reading, ThreadTension, observe, score
 
 # Threads kept in memory while streaming; the oldest is forgotten past this (bounded memory).
 MAX_THREADS = 10_000
@@ -23,6 +23,11 @@ SPEAKERS = ("customer", "agent")
 
 def read_line(line: str, threads: "OrderedDict[str, ThreadTension]", language: str = "en") -> dict:
     """Score one input line, updating the thread it belongs to; bad input becomes an error object."""
+    out = _read_item(line, threads, language)
+    return out if isinstance(out, dict) else out.to_dict()
+
+
+def _read_item(line: str, threads: "OrderedDict[str, ThreadTension]", language: str) -> "Reading | dict":
     try:
         item = json.loads(line)
     except ValueError as exc:
@@ -38,15 +43,15 @@ def read_line(line: str, threads: "OrderedDict[str, ThreadTension]", language: s
     thread = item.get("thread")
     if thread is None:
         if speaker == "customer":
-            return score(text, language=language).to_dict()
-        return observe(None, text, speaker, language=language)[0].to_dict()
+            return score(text, language=language)
+        return observe(None, text, speaker, language=language)[0]
     if not isinstance(thread, str):
         return {"error": '"thread" must be a string'}
     reading, state = observe(threads.pop(thread, None), text, speaker, language=language)
     threads[thread] = state
     if len(threads) > MAX_THREADS:
         threads.popitem(last=False)
-    return reading.to_dict()
+    return reading
 
 
 def encode(out: dict) -> str:
@@ -63,9 +68,17 @@ def encode(out: dict) -> str:
 _string = json.encoder.encode_basestring  # C-level, and what json.dumps uses with ensure_ascii=False
 
 
+def encode_reading(r: Reading) -> str:
+    """encode(r.to_dict()) without building the dict."""
+    flags = ", ".join(f'"{f}"' for f in r.flags)
+    signals = ", ".join(f'{{"kind": "{s.kind}", "evidence": {_string(s.evidence)}, "weight": {s.weight!r}}}' for s in r.signals)
+    return f'{{"tension": {r.tension!r}, "level": "{r.level}", "abuse": {r.abuse!r}, "flags": [{flags}], "signals": [{signals}]}}'
+
+
 def _answer(line: str, threads: "OrderedDict[str, ThreadTension]", language: str = "en") -> str:
     try:
-        return encode(read_line(line, threads, language))
+        out = _read_item(line, threads, language)
+        return encode(out) if isinstance(out, dict) else encode_reading(out)
     except Exception as exc:  # a detector bug must not end the stream for every later line
         return json.dumps({"error": f"could not score this line: {type(exc).__name__}"})
 

@@ -75,13 +75,14 @@ def test_each_answer_is_the_json_the_contract_documents():
     from hypothesis import strategies as st
 
     from bot.detector import score
-    from bot.score_stream import encode
+    from bot.score_stream import encode, encode_reading
 
     @settings(max_examples=200, deadline=None)
     @given(st.text(max_size=200) | st.sampled_from(["you idiot!!!", 'he said "FIX IT NOW"', "\\ \" \u2028 😡 é", "third time!!"]))
     def same(text: str) -> None:
-        out = score(text).to_dict()
-        assert encode(out) == json.dumps(out, ensure_ascii=False)
+        reading = score(text)
+        out = reading.to_dict()
+        assert encode(out) == json.dumps(out, ensure_ascii=False) == encode_reading(reading)
 
     same()
 
