@@ -283,6 +283,7 @@ _add("anyone anybody", _p("frustration", 0.6, r"\bany(?:one|body) (?:\w+ )?(?:co
 _add("paying", _p("compensation", 0.4, r"\bwho(?:'s| is) (?:going to )?(?:pay|paying) for\b"))
 _add("wasting", _p("frustration", 0.45, r"\bwasting (?:my|our) (?:time|money|day)\b"))
 _add("nobody noone neg_one", _p("frustration", 0.45, r"\b(?:nobody|no one|no neg_one|noone) (?:can|could|will|seems to|is able to) (?:\w+ )?(?:tell|explain|help|answer|give)\b"))
+_add("nobody noone neg_one", _p("frustration", 0.45, r"\b(?:nobody|no one|no neg_one|noone) (?:ever )?(?:tells|told|explains|explained|updates|updated|informs|informed) (?:me|us)\b"))
 _add("cares", _p("frustration", 0.45, r"\b(?:nobody|no one|no neg_one) (?:\w+ )?cares\b"))
 _add("worst", _p("frustration", 0.55, r"\bworst (?:support|service|company|experience|customer)\b"))
 _add("job", _p("frustration", 0.55, r"\bdo (?:your|ur) (?:damn |bloody |fucking |freaking )?job\b"))

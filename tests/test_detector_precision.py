@@ -161,6 +161,7 @@ def test_a_tense_thread_not_yet_whispered_gets_its_whisper_when_a_strong_sign_co
         "I want my money back today or I'm doing a chargeback",
         "get me your manager",
         "you are a useless idiot",
+        "My order is late again and nobody tells me anything.",
     ],
 )
 def test_real_trouble_passes_the_gate(text):
