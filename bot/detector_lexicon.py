@@ -25,7 +25,7 @@ FRUSTRATION = {
     "rubbish": 0.35, "lousy": 0.35, "unprofessional": 0.45, "nightmare": 0.35, "shambles": 0.45,
     "sucks": 0.4, "hate": 0.35, "hated": 0.3, "fed": 0.1, "seriously": 0.3, "unhappy": 0.35,
     "disappointed": 0.3, "disappointing": 0.3, "upset": 0.35, "mad": 0.35, "lied": 0.4,
-    "lying": 0.4, "fraud": 0.5, "robbed": 0.5, "stealing": 0.45, "ugh": 0.3, "argh": 0.35,
+    "lying": 0.4, "fraud": 0.5, "robbed": 0.5, "theft": 0.5, "stealing": 0.45, "ugh": 0.3, "argh": 0.35,
     # Milder dissatisfaction: the answer or the help was not right.
     "wrong": 0.25, "incorrect": 0.25, "unhelpful": 0.35, "confusing": 0.2, "confused": 0.15,
     "nevermind": 0.2, "pointless": 0.35, "hopeless": 0.35, "inaccurate": 0.25,
@@ -48,17 +48,17 @@ OUTAGE = {"outage": 0.2, "offline": 0.15, "crashed": 0.2, "crashing": 0.2, "down
 DEFECT = {"broken": 0.2, "defective": 0.25, "faulty": 0.25, "bug": 0.1, "damaged": 0.2, "glitch": 0.15}
 # "cancel" alone is often an errand ("cancel the extra seat"); leaving is said by the phrases below.
 CHURN = {
-    "cancel": 0.25, "cancelling": 0.45, "canceling": 0.45, "cancellation": 0.4,
+    "cancel": 0.15, "cancelling": 0.3, "canceling": 0.3, "cancellation": 0.2,
     "unsubscribe": 0.4, "competitor": 0.4, "competitors": 0.4,
 }
 LEGAL = {
-    "lawyer": 0.7, "lawyers": 0.7, "attorney": 0.7, "sue": 0.7, "suing": 0.7, "lawsuit": 0.7,
+    # "lawyer" and "sue" alone are often a film or a name ("Curly Sue"): the phrases below say legal action.
+    "suing": 0.7, "lawsuit": 0.7,
     "court": 0.5, "chargeback": 0.6, "ombudsman": 0.6, "regulator": 0.55, "solicitor": 0.7,
 }
-PUBLIC = {
-    "trustpilot": 0.5, "yelp": 0.5, "twitter": 0.3, "facebook": 0.3, "reddit": 0.3,
-    "instagram": 0.3, "tiktok": 0.3, "bbb": 0.5,
-}
+# Naming a platform is not a threat to go public ("just right here on Twitter?"): the phrases below
+# need a threat to post, review or tell about it.
+PUBLIC: dict[str, float] = {}
 AUTHORITY = {"escalate": 0.45}
 COMPENSATION = {"compensation": 0.45, "compensate": 0.45, "damages": 0.35, "goodwill": 0.2}
 
@@ -135,29 +135,35 @@ def _add(anchors: str, *phrases: Phrase) -> None:
 
 
 _add("still", _p("delay", 0.45, r"\bstill (?:waiting|no\b|nothing|not\b|haven'?t|hasn'?t|didn'?t|don'?t|can'?t|unresolved|broken|down)"))
-_add("hours days weeks months week month", _p("delay", 0.45, rf"\b(?:for|in|over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:for|over|than) (?:a|an|one) (?:week|month)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\bfor (?:hours|days|weeks|months|ages)\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
+_add("hours days weeks months week month", _p("delay", 0.45, # "for 2 days" and "in 3 days" are often a booking or a plan; waiting says more ("for 2 days now", "over 3 weeks").
+     rf"\b(?:over|after|than|past|last|almost|nearly) {_N} (?:hours|days|weeks|months)\b|\b(?:for|in) {_N} (?:hours|days|weeks|months) (?:now|already|straight|and still)\b|\b(?:over|than|for over|for more than) (?:a|an|one) (?:week|month)\b|\bfor (?:a|an|one) (?:week|month) (?:now|already)\b|\b{_N} (?:hours|days|weeks|months) (?:now|later|ago|already)\b|\b(?:weeks|months) now\b|\bfor (?:hours|days|weeks|months|ages)\b|\b(?:waiting|waited|been) (?:for )?(?:over |more than )?{_N} (?:hours|days|weeks|months)\b"))
 _add("long", _p("delay", 0.35, r"\bhow (?:much )?long (?:do|does|will|is|am|are|should|has|have)\b|\btaking (?:so|too|this) long\b|\bthis long\b"))
 _add("yet", _p("delay", 0.3, r"\b(?:nothing|no \w+|not|haven'?t \w+|neg_\w+) yet\b"))
 _add("since", _p("delay", 0.3, r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last|yesterday|january|february|march|april|may|june|july|august|september|october|november|december|\d)"))
-_add("time times", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth|nth|\d+(?:th)?) time\b|\bhow many (?:more )?times\b|\b(?:multiple|several|many|countless|so many|numerous) times\b|\bevery (?:single )?time\b"))
+_add("time times", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth|nth|\d+(?:st|nd|rd|th)) time\b|\bhow many (?:more )?times\b|\bevery single time\b|\bevery time (?:i|we) (?:call|ask|contact|try|order|write|message|chat|email|ring)\b"),
+     _p("repeat_contact", 0.4, r"\b(?:multiple|several|many|countless|so many|numerous) times\b"))
 _add("again", _p("repeat_contact", 0.4, r"\b(?:yet|once|all over|here we go) again\b|\b(?:asking|explain(?:ing)?|tell(?:ing)?|call(?:ing)?|writ(?:e|ing)|contact(?:ing)?|message|messaging|email(?:ing)?) (?:\w+ ){0,3}again\b"))
 _add("already", _p("repeat_contact", 0.45, r"\b(?:i'?ve |i have |i )?already (?:told|explained|asked|sent|called|emailed|contacted|provided|gave|given|done|tried|answered)\b"))
 _add("keep", _p("repeat_contact", 0.4, r"\bkeep (?:asking|telling|calling|saying|getting|being told)\b"))
 _add("answers answer response reply replies replied responded respond gets neg_response neg_reply neg_answer neg_heard heard",
-     _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone|neg_\w+ one|never) (?:answers|answered|responds|responded|replies|replied|gets back|got back|calls? back)\b|\bno (?:response|reply|answer)\b|\bneg_(?:heard|response|reply|answer)\b|\bnever heard back\b|\bneg_\w+ (?:heard|gotten|had|received|got) (?:back|a (?:response|reply|answer))\b"))
+     _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone|neg_\w+ one|never) (?:answers|answered|responds|responded|replies|replied|gets back|got back|calls? back)\b|\bno (?:response|reply|answer)\b|\bneg_heard (?:back|anything|a thing|from)\b|\bneg_(?:response|reply|answer)\b|\bnever heard back\b|\bneg_\w+ (?:heard|gotten|had|received|got) (?:back|a (?:response|reply|answer))\b"))
 _add("transferred passed bounced around department departments", _p("transfer", 0.45, r"\b(?:transferred|passed|bounced|shuffled|redirected)(?: \w+){0,2} (?:around|again|to (?:another|a different|someone else|the next)|from (?:one|department|person))\b|\banother department\b|\bdifferent departments?\b"))
 _add("fed", _p("frustration", 0.5, r"\bfed up\b"))
-_add("tired sick", _p("frustration", 0.55, r"\bsick (?:and tired )?of\b|\btired of\b"))
+_add("tired sick", _p("frustration", 0.6, r"\bsick (?:and tired )?of\b|\btired of\b"))
 _add("enough", _p("frustration", 0.5, r"\b(?:had|have had|enough is) enough\b|\benough of (?:this|your)\b"))
 _add("waste", _p("frustration", 0.45, r"\bwaste of (?:my |our )?(?:time|money)\b|\bwasted (?:my|our|hours|days)\b"))
+_add("joke", _p("frustration", 0.45, r"\b(?:this|it|that|you)(?:'s| is| are)? (?:a |an )?(?:absolute |complete |total |such a |bad )?joke\b"))
+_add("hell heck fuck", _p("frustration", 0.45, r"\bwhat the (?:hell|heck|fuck|f)\b"))
+_add("nobody noone", _p("repeat_contact", 0.5, r"\b(?:nobody|no one|noone)(?: is|'s) (?:answering|responding|replying|picking up|helping|getting back)\b"))
 _add("kidding serious", _p("frustration", 0.4, r"\bare you (?:\w+ )?(?:kidding|serious)\b|\byou(?:'ve| have)? got to be kidding\b"))
 # Dissatisfaction with the answer itself: "no, that's not what I asked", "it still doesn't work".
 _add("no", _p("frustration", 0.15, r"^no\b(?! (?:neg_)?(?:problem|problems|worries|thanks|rush|hurry)\b)"))
 _add("neg_what said asked told neg_work neg_works neg_working neg_help neg_helpful neg_right neg_correct sense neg_sense neg_understand",
-     _p("frustration", 0.35, r"\bi (?:already |just )?(?:said|asked for|told you)\b|\bneg_(?:work|works|working|help|helpful|right|correct|understand)\b|\bmakes? no neg_sense\b|\bno sense\b"),
+     _p("frustration", 0.35, r"\bi (?:already |just )?(?:said|asked for|told you)\b|(?<!will not )(?<!would not )(?<!won't )(?<!wont )(?<!wouldn't )\bneg_(?:work|works|working|help|helpful|understand)\b|\bmakes? no neg_sense\b|\bno sense\b"),
      _p("frustration", 0.45, r"\bnot neg_what (?:i|we) (?:asked|wanted|said|need|needed|meant|ordered)\b"))
 # Polite dissatisfaction with the help itself, as support chats phrase it: the customer feels unheard,
 # the answer misses the question, or they are about to give up.
+_add("neg_right neg_correct", _p("frustration", 0.25, r"\bneg_(?:right|correct)\b(?! (?:now|away|time))"))
 _add("neg_listening neg_listen listening",
      _p("frustration", 0.55, r"\bneg_listen(?:ing)?\b|\b(?:are you|you) even listening\b"))
 _add("read", _p("frustration", 0.5, r"\bdid (?:you|u|anyone) (?:even |actually )?read\b|\b(?:read|re-read|reread) my (?:message|question|email|messages)\b"))
@@ -179,15 +185,29 @@ _add("account", _p("churn", 0.5, r"\b(?:close|closing|delete|deleting|terminate|
 _add("switch switching switched moving leave leaving going elsewhere business done customer",
      _p("churn", 0.5, r"\b(?:switch(?:ing)?|moving|take my business) (?:over )?(?:to|elsewhere)\b(?! (?:the|your) (?:app|website|site|page|settings))|\bgoing (?:elsewhere|to (?:a |another |one of your )?(?:competitors?|rivals?|another (?:provider|company|shop|store|bank)))\b|\btaking my (?:business|money) elsewhere\b|\b(?:leave|leaving) (?:you|your (?:service|company))\b|\bdone with (?:you|your|this company)\b|\bno longer (?:a )?customer\b|\blost (?:a|me as a) customer\b|\bformer customer\b"))
 _add("never use", _p("churn", 0.5, r"\bnever (?:again|use (?:you|your|this)|buy(?:ing)? from|order(?:ing)? from)\b"))
-_add("review reviews star stars rating", _p("public", 0.55, r"\b(?:bad|negative|terrible|scathing|honest|1|one|1-star|one-star|zero) (?:star )?(?:review|rating)s?\b|\b(?:leave|leaving|write|writing|post|posting) (?:a |an )?(?:\w+ )?review\b|\b(?:1|one|zero) stars?\b"))
+_add("review reviews star stars rating", _p("public", 0.55, r"\b(?:a|an|my) (?:bad|negative|terrible|scathing|honest|1|one|1-star|one-star|zero) (?:star )?(?:review|rating)\b|\b(?:leave|leaving|write|writing|post|posting) (?:a |an )?(?:\w+ )?review\b|\b(?:give|giving|gave|rate|rating|leave|leaving|worth|deserve|deserves) (?:you |it |this )?(?:a )?(?:1|one|zero|no) stars?\b"))
+_PLATFORMS = r"(?:twitter|x|facebook|fb|reddit|instagram|insta|tiktok|trustpilot|yelp|the bbb|bbb|linkedin|youtube)"
+_INTENT = r"(?:i'?ll|i will|i'?m|im|i am|gonna|going to|about to|or i|otherwise i|until i|i shall|i'?d|i might)"
+_add("twitter facebook fb reddit instagram insta tiktok trustpilot yelp bbb linkedin youtube tweet tweeting",
+     _p("public", 0.55, rf"\b{_INTENT} (?:\w+ ){{0,2}}?(?:post|posting|put|putting|share|sharing|write|writing|tweet|tweeting|review|complain|complaining|expose|exposing|blast|blasting|rant|ranting)\b(?: \w+){{0,5}}? (?:on|to|about|all over) {_PLATFORMS}\b"
+        rf"|\b(?:this|it)(?:'s| is| will be)? going (?:on|to) {_PLATFORMS}\b|\b(?:trustpilot|yelp|bbb) (?:review|complaint)\b|\b{_INTENT} (?:\w+ )?tweet(?:ing)? (?:about )?(?:this|it|you)\b"))
 _add("media everyone public news press post posting tell",
      _p("public", 0.55, r"\bsocial media\b|\btell (?:everyone|everybody|all my)\b|\bgo(?:ing)? public\b|\b(?:the|local) (?:news|press)\b|\bpost(?:ing)? (?:this|it|about)\b"))
+_add("lawyer lawyers attorney attorneys solicitor solicitors sue",
+     _p("legal", 0.7, r"\b(?:my|our) (?:lawyers?|attorneys?|solicitors?)\b|\b(?:contact|contacting|call|calling|get|getting|hire|hiring|involve|involving|speak to|speaking to|talk to|talking to|hear from) (?:my |a |our )?(?:lawyers?|attorneys?|solicitors?)\b"
+        r"|\b(?:i'?ll|i will|i'?m going to|gonna|going to|could|should|i can|will) sue\b|\bsue (?:you|your|the company|them)\b"))
+_add("cancelling canceling", _p("churn", 0.45, r"\bcancell?ing (?:my|our|the) (?:account|subscription|service|plan|contract|membership)\b|\b(?:i'?m|i am|we'?re) cancell?ing\b(?! (?:the|a|an|my) (?:order|booking|reservation|seat|taxi|table|item)s?\b)"))
 _add("charge dispute", _p("legal", 0.55, r"\bdispute (?:the|this|my) (?:charge|payment|transaction)\b|\bcharge ?back\b"))
-_add("legal action court report consumer standards authorities",
+_add("legal action court report reporting consumer standards authorities",
      _p("legal", 0.6, r"\blegal (?:action|team|advice|steps)\b|\btake (?:you|this|it) to court\b|\breport(?:ing)? (?:you|this|your company) to\b|\bconsumer (?:protection|rights|affairs)\b|\btrading standards\b|\bthe authorities\b"))
 # "your manager", "a supervisor", but not the customer's own ("my manager asked me to...").
-_add("manager supervisor boss superior ceo managers supervisors",
-     _p("authority", 0.6, r"\b(?:your|a|the|to|me|get|want|need|demand|fetch|call|with)\s+(?:\w+\s+)?(?:manager|supervisor|boss|superior|ceo)s?\b"))
+# A demand for someone above the agent, not a job title ("As a manager at…", "Director of Customer Experience").
+_BOSS = r"(?:manager|supervisor|boss|superior|ceo|team lead)s?"
+_add("manager supervisor boss superior ceo managers supervisors lead",
+     _p("authority", 0.6, rf"\b(?:your|ur) (?:\w+ )?{_BOSS}\b"
+        rf"|\b(?:get|want|need|demand|fetch|call|bring|give|put|escalate (?:this|it)|pass (?:this|me)) (?:me )?(?:to |through to |over to )?(?:a|the|your|ur) (?:\w+ )?{_BOSS}\b"
+        rf"|\b(?:speak|talk|speaking|talking|chat|deal) (?:to|with) (?:a|the|your|ur|someone's) (?:\w+ )?{_BOSS}\b"
+        rf"|\b{_BOSS} (?:now|please|immediately|asap|right now)\b|\bwhere(?:'s| is) (?:the|a|your) {_BOSS}\b"))
 _add("speak talk someone charge person human higher",
      _p("authority", 0.5, r"\b(?:speak|talk|put me through) (?:to|with) (?:someone|somebody) (?:else|senior|higher|in charge|who can)\b|\bsomeone in charge\b|\b(?:real|actual) (?:person|human)\b|\bhigher up\b|\bsomeone (?:more )?senior\b"))
 _add("owe owes", _p("compensation", 0.45, r"\b(?:you|they) owe (?:me|us)\b"))
@@ -216,7 +236,7 @@ _add("fuck f fk screw damn sod stuff hell shut piece kiss kick",
 # turn sarcastic. These cues were tuned on the "dev" half of tests/fixtures/support_chat.jsonl.
 
 # Waiting, said the way support customers say it.
-_add("still", _p("delay", 0.4, r"\bstill (?:being|getting|showing|shows|says|saying|fails|failing|stuck|pending|charging|charged|billing|billed|happening|missing|the same|on hold|no neg_\w+|nothing)\b"))
+_add("still", _p("delay", 0.4, r"\bstill (?:being|getting|showing|shows|says|saying|fails|failing|stuck|locked|blocked|suspended|frozen|pending|charging|charged|billing|billed|happening|missing|the same|on hold|no neg_\w+|nothing)\b"))
 _add("neg_update neg_news neg_word neg_progress neg_moved neg_changed update", _p("delay", 0.35, r"\bno neg_(?:update|news|word|progress)\b|\bneg_(?:moved|changed|progressed)\b|\bany (?:update|news) (?:yet|at all)\b"))
 _add("longer", _p("delay", 0.4, r"\b(?:taking|took|takes) (?:\w+ ){0,2}longer than\b"))
 _add("hold", _p("delay", 0.4, r"\b(?:on hold|holding) for\b"))
@@ -234,8 +254,9 @@ _add("keeps", _p("repeat_contact", 0.4, r"\bkeeps (?:happening|crashing|failing|
 _add("twice times", _p("repeat_contact", 0.45, r"\b(?:asked|called|sent|emailed|written|wrote|explained|told|tried|done|did|rang|contacted|chased|reported)\b(?: \w+){0,3} twice\b|\btwice (?:now|already)\b|\b(?:\d+|two|three|four|five|six|ten|twenty) times\b"))
 _add("same", _p("repeat_contact", 0.45, r"\bsame (?:answer|reply|response|thing|story|excuse|link|script)\b(?: \w+){0,4}? (?:as (?:last|before|yesterday)|last (?:time|week)|again|every time|before)\b|\bsaid (?:the same|that) (?:thing )?too\b|\bwhat the last (?:agent|person) said\b"))
 _add("agent person colleague", _p("repeat_contact", 0.35, r"\b(?:the|your) (?:last|previous|other) (?:agent|person|colleague|rep)\b"))
-_add("calls emails chats tickets messages", _p("repeat_contact", 0.45, r"\b(?:\d+|two|three|four|five|six|several|multiple) (?:calls|emails|chats|tickets|messages)\b"))
-_add("message email call request chat ticket", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth) (?:message|email|call|request|chat|ticket)\b"))
+# "two tickets" to a show is an order; support tickets say so ("3 tickets open", "two support tickets").
+_add("calls emails chats tickets messages", _p("repeat_contact", 0.45, r"\b(?:\d+|two|three|four|five|six|several|multiple) (?:calls|emails|chats|messages|(?:support )?tickets (?:open|raised|logged|opened|already)|support tickets)\b"))
+_add("message email call request chat ticket delivery visit slot attempt replacement engineer complaint", _p("repeat_contact", 0.6, r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|umpteenth) (?:message|email|call|request|chat|ticket|delivery|visit|slot|attempt|replacement|engineer|complaint)\b"))
 _add("time", _p("repeat_contact", 0.4, r"\b(?:properly|actually|really|right) this time\b"))
 _add("different", _p("repeat_contact", 0.45, r"\b(?:every|each) (?:agent|person|one|time) (?:\w+ )?(?:tells|says|said|told) (?:me )?(?:something|a) different\b|\bdifferent (?:answer|story) (?:every|each)\b"))
 # "by mistake" is the customer's own slip; "your mistake" is a complaint.
@@ -248,7 +269,7 @@ _add("cancel", _p("churn", 0.45, r"\bcancel (?:my|our|the) (?:account|subscripti
 _add("neg_enough", _p("frustration", 0.45, r"\bneg_enough (?:\||$)"))
 _add("neg_want", _p("frustration", 0.5, r"\bneg_want (?:another|more|any more|your) (?:apology|apologies|excuses?|sorry)\b"))
 _add("want need expect demand", _p("frustration", 0.4,
-     r"\bi (?:want|need|expect|demand) (?:\w+ ){0,6}?(?:now|today|immediately|asap|right away|this minute)\b"
+     r"(?<!all )\bi (?:want|need|expect|demand) (?:\w+ ){0,6}?(?:now|today|immediately|asap|right away|this minute)\b"
      r"|\bi (?:want|expect|demand) (?:it|this|the|my|a|an|full|every)\b(?: \w+){0,4}? (?:refunded|fixed|sorted|resolved|replaced|credited|removed|reversed)\b"
      r"|\bi demand\b"),
      _p("frustration", 0.3, r"\b(?:need|want|expect) (?:\w+ ){0,7}?by (?:the end of )?(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|end of (?:the )?(?:day|week))\b"))
@@ -262,6 +283,7 @@ _add("anyone anybody", _p("frustration", 0.6, r"\bany(?:one|body) (?:\w+ )?(?:co
 _add("paying", _p("compensation", 0.4, r"\bwho(?:'s| is) (?:going to )?(?:pay|paying) for\b"))
 _add("wasting", _p("frustration", 0.45, r"\bwasting (?:my|our) (?:time|money|day)\b"))
 _add("nobody noone neg_one", _p("frustration", 0.45, r"\b(?:nobody|no one|no neg_one|noone) (?:can|could|will|seems to|is able to) (?:\w+ )?(?:tell|explain|help|answer|give)\b"))
+_add("nobody noone neg_one", _p("frustration", 0.45, r"\b(?:nobody|no one|no neg_one|noone) (?:ever )?(?:tells|told|explains|explained|updates|updated|informs|informed) (?:me|us)\b"))
 _add("cares", _p("frustration", 0.45, r"\b(?:nobody|no one|no neg_one) (?:\w+ )?cares\b"))
 _add("worst", _p("frustration", 0.55, r"\bworst (?:support|service|company|experience|customer)\b"))
 _add("job", _p("frustration", 0.55, r"\bdo (?:your|ur) (?:damn |bloody |fucking |freaking )?job\b"))
@@ -291,7 +313,14 @@ SUPPORT_NEUTRAL = frozenset(
     "service services account accounts money minutes minute hours hour day days week weeks month months "
     "want wants wanted still someone anyone anybody pay paid paying refund order orders looking says put "
     "return decision many evening morning monday tuesday wednesday thursday friday saturday sunday "
-    "today tomorrow yesterday update phone email card bill plan mistake don't dont supposed".split()
+    "today tomorrow yesterday update phone email card bill plan mistake don't dont supposed "
+    # Role words and job titles: "As Director of Customer Experience", "our account manager".
+    "customer customers manager managers director experience support team agent head officer lead "
+    "executive president owner staff rep representative admin "
+    # The words of an ordinary request, which tweets use angrily ("people like you", "please stop").
+    "like please need needed way tracking delivered delivery package parcel app version change add extra "
+    "try call back let say until instead ship shipping ticket bag use move moved cover works done company "
+    "bank emails address seat switch late ask sorting".split()
 )
 # Polite markers: a message that only reports a problem, politely, stays calm.
 POLITE = frozenset({"please", "thanks", "thank", "thx", "hi", "hello", "hey", "appreciate", "sorry", "kindly", "cheers"})

@@ -19,6 +19,7 @@ from bot import whisper_blocks as wb
 from bot.case import MAX_LINES, MAX_OFFERED, MAX_STEP_TEXT, MAX_STEPS, MAX_WHISPERS, Case, Line, Step, clip
 from bot.detector import Reading, observe
 from bot.moves import decode as decode_moves, encode as encode_moves, phrases_making, read_moves
+from bot.gate import worth_early_words, worth_whispering
 from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
@@ -333,8 +334,8 @@ def _react(
     """Whisper the thread's agents if this moment calls for it and restraint allows; alert if nobody is there."""
     level_rose = level_index(reading.level) > level_index(before_level)
     new_flags = _moment_flags(reading) - before_flags
-    if not (level_rose or new_flags or abusive):
-        return
+    if not worth_whispering(reading, before_level, before_flags, abusive, case.whispered_level):
+        return  # bot/gate.py: calm threads and polite problem reports stay quiet
     if not case.agents:
         if level_index(reading.level) >= level_index("tense") and not case.alerted and settings.supervisor_channel:
             if settings.unattended_grace <= 0:
@@ -493,7 +494,13 @@ def _whisper(
     if choice is not None:
         # Phrasings that would repeat what the agent just did (an empathy line that apologises again) go last.
         seen = set(offered)
-        offered = offered + [pid for pid in phrases_making(book, steps.avoid(_progress(case))) if pid not in seen]
+        last = phrases_making(book, steps.avoid(_progress(case)))
+        if "timeline" in choice.step.done_by:
+            # A step about an exact time leads with phrasings that give one ("by 3 pm today"), not with
+            # ones that only reassure ("I've written everything on your case").
+            timed = set(phrases_making(book, ("timeline",)))
+            last += [p.id for kind in choice.step.kinds for p in book.phrases(kind) if p.id not in timed]
+        offered = offered + [pid for pid in dict.fromkeys(last) if pid not in seen]
     suggestion = choose(book, moment, offered=offered, seed=seed, count=3, kinds=kinds)
     if suggestion is None:
         return
@@ -604,7 +611,7 @@ def _agent_post(case: Case, msg: Incoming, settings: Settings, book: Any, tally:
             tally.add("boundary_steps")
             tally.add(f"boundary:{agent}")
     _coach(case, msg, book, tally, actions)
-    if first_reply and level_index(case.level) >= level_index("uneasy") and case.whisper_count < settings.cap:
+    if first_reply and worth_early_words(case.level, [ln.text for ln in case.lines], case.abuse_seen, settings.language) and case.whisper_count < settings.cap:
         # Someone picked up a thread that was already souring: early words for where it stands now.
         reading = _current_reading(case)
         if reading is not None:

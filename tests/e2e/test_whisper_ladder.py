@@ -11,6 +11,10 @@ from tests.e2e.test_events_whisper import Conversation
 from tests.unit.test_whisper import ABUSE, AGENT, AGENT_2, BOOK, CUSTOMER, Thread, buttons, header, whispers
 
 UNEASY = "Where is my order? I ordered 2 weeks ago"
+# Issue 11: a thread that is only uneasy (one mild sign, as above) no longer earns the first reply a
+# whisper; early words need a thread already tense with evidence (bot/gate.py). The first-reply tests
+# below therefore open with a souring message, and one test keeps the uneasy opener and expects nothing.
+SOURING = "Where is my order?? I ordered 2 weeks ago and nobody answers my emails"
 STEP_OF = {fill(p.text): p.step for p in BOOK.phrases("boundary")}
 # What agents actually type: none of these is a phrasebook sentence.
 OWN_WORDS = {
@@ -96,13 +100,20 @@ def test_another_suggestion_keeps_the_ladder_hint():
     assert sent
 
 
-def test_the_first_agent_reply_in_an_uneasy_thread_gets_one_whisper():
+def test_the_first_agent_reply_in_a_souring_thread_gets_one_whisper():
     thread = Thread()
-    thread.say(CUSTOMER, UNEASY)
-    assert thread.case.level == "uneasy" and not whispers(thread.actions)
+    thread.say(CUSTOMER, SOURING)
+    assert thread.case.level in ("tense", "heated") and not whispers(thread.actions)
     sent = whispers(thread.say(AGENT, "Hi, let me check where it is."))
     assert len(sent) == 1 and sent[0].user == AGENT
     assert not whispers(thread.say(AGENT, "Still checking with the carrier."))
+
+
+def test_an_uneasy_thread_gives_the_first_reply_nothing():
+    thread = Thread()
+    thread.say(CUSTOMER, UNEASY)
+    assert thread.case.level == "uneasy"
+    assert not whispers(thread.say(AGENT, "Hi, let me check where it is."))
 
 
 def test_a_calm_thread_gives_the_first_reply_nothing():
@@ -114,22 +125,22 @@ def test_a_calm_thread_gives_the_first_reply_nothing():
 
 def test_the_first_reply_whisper_respects_the_cap():
     thread = Thread(cap=0)
-    thread.say(CUSTOMER, UNEASY)
+    thread.say(CUSTOMER, SOURING)
     assert not whispers(thread.say(AGENT, "Hi, let me check."))
 
 
 def test_the_first_reply_whisper_leaves_out_what_the_agent_just_did():
     thread = Thread()
-    thread.say(CUSTOMER, UNEASY)
+    thread.say(CUSTOMER, SOURING)
     sent = whispers(thread.say(AGENT, "I'm so sorry about that, let me check where it is."))
     assert sent and sent[0].kind != "apology"
     assert thread.case.steps[-1].kind == "apology"
     assert thread.case.whispers[-1]["kind"] != "apology"
 
 
-def test_a_second_agent_joining_an_uneasy_thread_gets_their_own_first_whisper():
+def test_a_second_agent_joining_a_souring_thread_gets_their_own_first_whisper():
     thread = Thread(cooldown=0)
-    thread.say(CUSTOMER, UNEASY)
+    thread.say(CUSTOMER, SOURING)
     thread.say(AGENT, "Hi, let me check.")
     sent = whispers(thread.say(AGENT_2, "Hi, I'm taking over from here."))
     assert [w.user for w in sent] == [AGENT_2]
@@ -171,10 +182,10 @@ def test_ladder_one_two_three_through_slack_with_paraphrased_boundaries(make_bot
     assert len(case.offered) == len(set(case.offered)) == 9
 
 
-def test_an_uneasy_thread_whispers_the_first_agent_reply_through_slack(make_bot, standin):  # noqa: ANN001
+def test_a_souring_thread_whispers_the_first_agent_reply_through_slack(make_bot, standin):  # noqa: ANN001
     bot = make_bot()
     talk = Conversation(bot, standin)
-    talk.post(CUSTOMER, UNEASY, root=True)
+    talk.post(CUSTOMER, SOURING, root=True)
     bot.settle()
     standin.assert_no_call("chat.postEphemeral", within=0.2)
     talk.post(AGENT, "Hi, let me check where it is.")

@@ -14,7 +14,9 @@ from bot.whisper import Count, Incoming, Roles, Settings, Whisper, decide
 from phrasebook import fill, load_phrasebook
 
 BOOK = load_phrasebook()
-OPENING = "Hi, my order #31007 was due on Tuesday and it still hasn't arrived. Can you tell me where it is?"
+# Tense with evidence (repeat contact, a delay), so the agent's first reply passes the whisper gate
+# (bot/gate.py): a polite first report would rightly get no whisper at all.
+OPENING = "This is the third time I'm asking: my order #31007 was due on Tuesday and it still hasn't arrived. Where is it?"
 SHOWN = [(p.id, fill(p.text)) for p in BOOK.phrases("expectations")[:2] + BOOK.phrases("outcome")[:2]]
 
 

@@ -152,11 +152,19 @@ def test_support_frustration_without_swearing_is_noticed(text, levels, kinds):
         "I'd like a refund for the duplicate, please.",
         "Never mind, I found it. Thanks!",
         "Oh great, thanks!",
-        "I need to cancel the extra seat we added by mistake.",
     ],
 )
 def test_polite_messages_with_trap_words_stay_calm(text):
     assert score(text).level == "calm"
+
+
+def test_an_errand_with_a_churn_word_stays_below_tense_and_gets_no_whisper():
+    # Was in the calm list above. The learned tension head (TweetEval) gives "cancel" a little weight,
+    # so this errand now reads uneasy (0.31); uneasy never whispers (bot/gate.py), which is what matters.
+    from bot.gate import worth_whispering
+
+    r = score("I need to cancel the extra seat we added by mistake.")
+    assert r.level in ("calm", "uneasy") and not worth_whispering(r, "calm", frozenset(), False)
 
 
 @pytest.mark.parametrize("text", ["Thanks for nothing.", "Great, just great.", "Oh perfect, now the app won't open at all."])

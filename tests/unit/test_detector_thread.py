@@ -55,7 +55,9 @@ def test_rising_trend_escalates_beyond_the_message_alone():
         "Hello, my order is late.",
         "Still no update on my order.",
         "I already told you the order number.",
-        "Nobody answers my emails about this order.",
+        # Was "Nobody answers my emails about this order.": the learned tension head (TweetEval) weighs
+        # "nobody", so that line now reads tense on its own; this test needs one that is uneasy alone.
+        "I emailed twice about this order.",
     ]
     readings, state = replay(messages)
     alone = [score(m).level for m in messages]

@@ -11,7 +11,7 @@ from bot.case import Case
 from bot.moves import encode
 from bot.plan import EXACT_TIME, STEPS, Progress, next_step
 from bot.whisper import Incoming, Roles, Settings, Whisper, decide
-from phrasebook import load_phrasebook
+from phrasebook import fill, load_phrasebook
 from tests.support.coach_thread import AGENT_APOLOGY, MANAGER_REQUEST, order_chase
 
 BOOK = load_phrasebook()
@@ -139,12 +139,14 @@ def test_the_budget_is_configurable():
     assert kinds(run(30.0, budget=1)) == ["escalation"]  # only the manager request gets through
     assert kinds(run(30.0, budget=2)) == ["expectations", "escalation"]
     # A bigger budget lets the plan go on, still one step at a time: every kind once, in the plan's order.
-    assert kinds(run(30.0, budget=10)) == ["expectations", "apology", "empathy", "escalation", "outcome"]
+    # (Only moments that pass the whisper gate, bot/gate.py, get one: the uneasy "Hello? I asked…" does not,
+    # and by the next rise the agent had apologised, so the plan moves on to empathy.)
+    assert kinds(run(30.0, budget=10)) == ["expectations", "escalation", "empathy"]
 
 
 def test_a_threat_and_each_new_boundary_step_get_through_a_spent_budget():
-    thread = run(30.0)
-    assert thread.case.whisper_count == 3
+    thread = run(30.0, budget=2)
+    assert thread.case.whisper_count == 2  # the budget is spent
     assert thread.say("customer", "I know where your office is and I will hurt you.")  # a threat
     abuse = Thread(30.0, budget=1)
     abuse.say("customer", "My refund still hasn't arrived.")
@@ -194,9 +196,9 @@ def test_the_budget_is_read_from_its_variable_and_a_bad_value_names_it():
 def test_a_spanish_thread_gets_its_next_step_in_spanish():
     book = load_phrasebook(language="es")
     case, _ = decide(None, Incoming("post", "C1", ROOT, ROOT, 1000.0, CUSTOMER, "T1",
-                                    "¡¡¡ES INACEPTABLE!!! ¿¿DÓNDE ESTÁ MI PEDIDO??", CUSTOMER), Roles(), Settings(), book)
+                                    "¡¡¡ES INACEPTABLE!!! ¿¿DÓNDE ESTÁ MI PEDIDO??", CUSTOMER), Roles(), Settings(language="es"), book)
     msg = Incoming("post", "C1", ROOT, "1030.000002", 1030.0, AGENT, "T1", "Lo estoy revisando.", CUSTOMER)
-    case, actions = decide(case, msg, Roles(), Settings(), book)
+    case, actions = decide(case, msg, Roles(), Settings(language="es"), book)
     assert case.recent_moves == [encode({"vague_promise"})]
     [sent] = [a for a in actions if isinstance(a, Whisper)]  # the first reply into a tense thread
     assert sent.kind == "expectations" and sent.blocks[0]["text"]["text"] == "💬 Next: swap the vague promise for an exact time"
@@ -223,7 +225,9 @@ def test_after_the_agents_apology_a_plan_whisper_leads_with_phrasings_that_do_no
     from bot.moves import read_moves
 
     thread = Thread(30.0)
-    thread.say("customer", "I asked to downgrade my plan two weeks ago and I'm still billed for the premium tier.")
+    # Tense with evidence, so the agent's first reply passes the whisper gate (a polite report would get nothing).
+    thread.say("customer", "This is the second time I'm writing about this: I asked to downgrade my plan two weeks ago "
+                           "and I'm STILL billed for the premium tier. Unacceptable.")
     [sent] = thread.say("agent", "Hi Jordan, I'm sorry about that. I can see the request; it wasn't applied.")
     assert sent.kind != "apology"
     shown = [book_text for book_text in (BOOK.get(pid).text for pid in thread.case.whispers[-1]["ids"])]
@@ -237,7 +241,7 @@ def test_status_shows_the_plan_done_suggested_and_next():
     thread = run(30.0)
     link = MessageLink("C1", ROOT, None)
     shown = json.dumps(status_message(thread.case, None, link, thread.now)["blocks"], ensure_ascii=False)
-    assert "*Plan*: done: apologised, made a vague promise, escalated · suggested: exact time, apologise · next: " in shown
+    assert "*Plan*: done: apologised, made a vague promise, escalated · suggested: exact time · next: show you understand" in shown
 
 
 def test_legal_pressure_gets_an_escalation_with_a_handoff_at_once_not_a_plan_step():
@@ -247,3 +251,16 @@ def test_legal_pressure_gets_an_escalation_with_a_handoff_at_once_not_a_plan_ste
     [sent] = thread.say("customer", "I'm going to talk to my lawyer and file a chargeback.")
     assert sent.kind == "escalation" and "Escalation" in header(sent)
     assert any(e["action_id"] == "start_handoff" for b in sent.blocks if b["type"] == "actions" for e in b["elements"])
+
+
+def test_an_exact_time_whisper_offers_phrasings_that_give_a_time_even_on_a_repeat_contact():
+    from bot.moves import read_moves
+
+    thread = Thread(30.0)
+    thread.say("customer", "My order #20418 was due on Monday and the tracking hasn't moved.")
+    thread.say("agent", "Let me check with the carrier.")  # a vague promise
+    # Repeat contact would otherwise rank the "it's all on your case" reassurances first; they give no time.
+    [sent] = thread.say("customer", "It's been three hours and no update. I was told the same thing last week when I called.")
+    assert header(sent) == "💬 Next: swap the vague promise for an exact time"
+    shown = [fill(BOOK.get(pid).text) for pid in thread.case.whispers[-1]["ids"]]
+    assert len(shown) == 3 and all("timeline" in read_moves(BOOK, text) for text in shown), shown

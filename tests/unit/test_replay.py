@@ -43,9 +43,10 @@ def test_abusive_thread_escalates_and_whispers_boundaries() -> None:
     assert "boundary" in kinds and insult["whispers"][0]["to"] == "Sam"
     assert thread["flagged"] and result["totals"]["abuse_events"] >= 2
     agent_lines = [m for m in messages if m["role"] == "agent"]
-    # An agent's own lines bring tips, not suggestions, except their first reply in a thread already souring.
-    assert all(w["tip"] for m in agent_lines[1:] for w in m["whispers"])
-    assert [w["to"] for w in agent_lines[0]["whispers"] if not w["tip"]] == ["Sam"]
+    # An agent's own lines bring tips, not suggestions. Their first reply gets early words only when the
+    # thread already reads tense with evidence (bot/gate.py); Riley's opener ("Why was I charged twice?
+    # I want my money back.") is a refund request with no warning sign, so Sam's first reply gets none.
+    assert all(w["tip"] for m in agent_lines for w in m["whispers"])
 
 
 def test_abusive_thread_climbs_the_boundary_ladder_as_the_agent_sets_boundaries() -> None:
@@ -87,7 +88,8 @@ def test_text_output_shows_levels_whispers_and_totals() -> None:
     assert "↳ wording tip to Lena: instead of “As I said”" in out and "Wording tip: instead" not in out
     # Totals, then (issue 12) what came of the suggestions.
     assert out.rstrip().splitlines()[-2].startswith("Totals: 1 thread, 8 messages · 1 flagged")
-    assert out.rstrip().splitlines()[-1].startswith("Suggestions: 0 of 2 answered were used (adoption 0%)")
+    # The agent's "I'm sorry, Marco. You shouldn't have had to chase this…" makes the suggested apology in own words.
+    assert out.rstrip().splitlines()[-1].startswith("Suggestions: 1 of 2 answered were used (adoption 50%)")
 
 
 def test_cooldown_follows_message_time() -> None:

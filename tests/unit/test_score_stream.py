@@ -68,3 +68,35 @@ def test_module_runs_as_a_program():
     assert done.returncode == 0
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert "authority" in out[0]["flags"] and "error" in out[1]
+
+
+def test_each_answer_is_the_json_the_contract_documents():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bot.detector import score
+    from cli.score import encode, encode_reading
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=200) | st.sampled_from(["you idiot!!!", 'he said "FIX IT NOW"', "\\ \" \u2028 😡 é", "third time!!"]))
+    def same(text: str) -> None:
+        reading = score(text)
+        out = reading.to_dict()
+        assert encode(out) == json.dumps(out, ensure_ascii=False) == encode_reading(reading)
+
+    same()
+
+
+def test_a_client_that_waits_for_each_answer_gets_it_at_once():
+    # Batched writes must not hold an answer back while the client waits before sending more.
+    proc = subprocess.Popen([sys.executable, "-m", "cli.score"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+    try:
+        for text in ("where is my parcel?", "where is my parcel???"):
+            proc.stdin.write((json.dumps({"text": text, "thread": "t"}) + "\n").encode())
+            proc.stdin.flush()
+            answer = json.loads(proc.stdout.readline())
+            assert list(answer) == KEYS
+        assert "repeat_question" in {s["kind"] for s in answer["signals"]}
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
