@@ -93,6 +93,10 @@ def replay_authority(s: Scratch) -> str:
     return s.run("replay", "examples/authority.jsonl").stdout
 
 
+def replay_order_chase(s: Scratch) -> str:
+    return s.run("replay", "examples/order-chase.jsonl").stdout
+
+
 def replay_broken(s: Scratch) -> str:
     return _shown("deescalate replay broken.jsonl", s.run("replay", "broken.jsonl"))
 
@@ -123,6 +127,7 @@ def config_errors(s: Scratch) -> str:
 
 EXAMPLES: dict[str, Callable[[Scratch], str]] = {
     "replay-authority": replay_authority,
+    "replay-order-chase": replay_order_chase,
     "replay-broken": replay_broken,
     "score": score,
     "phrasebook-check-ok": phrasebook_ok,
