@@ -3,8 +3,8 @@
     python bench/decision_bench.py [--runs 7] [--threads 2000]
 
 The same thread shape as bench/e2e_bench.py: a customer opens the thread, an agent replies, then one
-angry customer message arrives. Timed per angry message, as the message path does it (handlers/events.py
-and bot/store.py): Case.from_dict(cached record) → decide (detector observe, phrase choice, Block Kit,
+angry customer message arrives. Timed per angry message, as the message path does it (handlers/whispers/messages.py
+and shell/store.py): Case.from_dict(cached record) → decide (detector observe, phrase choice, Block Kit,
 safety) → case.to_dict() → the JSON the store writes and the JSON body the gateway sends. No I/O.
 Each thread is distinct (its own root ts) and the three angry texts rotate, as in the e2e benchmark.
 Prints the median over runs of µs per message, and the same for each part measured alone.

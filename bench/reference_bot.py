@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 
 AGENT = os.environ.get("REFERENCE_AGENT", "U_AGENT")
-ACK_WAIT_SECONDS = 0.25  # the same acknowledgement policy as deescalate (handlers/app.py)
+ACK_WAIT_SECONDS = 0.25  # the same acknowledgement policy as deescalate (shell/app.py)
 WORK_STARTED: contextvars.ContextVar[asyncio.Future | None] = contextvars.ContextVar("work_started", default=None)
 ANGRY = re.compile(r"!!|\b[A-Z]{4,}\b|refund|ridiculous|scam", re.IGNORECASE)
 

@@ -1,6 +1,6 @@
 """Did a suggestion help? Whether the agent used it, and how the customer's tension moved after it.
 
-Pure. The whisper path writes daily counters (bot/store.py `dx:stats:<day>`, written behind, so no
+Pure. The whisper path writes daily counters (shell/store.py `dx:stats:<day>`, written behind, so no
 extra round trip); this module names them and turns them back into figures per kind and per phrase:
 
     offered_p:<phrase>                 a phrase shown in a whisper (per kind: whispers:<kind>)

@@ -1,7 +1,7 @@
 """Team figures from the store's daily counters and handoff rows: `/deescalate stats` and `deescalate report`.
 
 Pure: the caller reads `Store.daily_counters(days, now)` and `Store.handoffs_since(since)` and passes
-them in. Counter names are the ones the whisper and handoff pipelines write (see bot/store.py users).
+them in. Counter names are the ones the whisper and handoff pipelines write (see shell/store.py users).
 """
 
 from __future__ import annotations

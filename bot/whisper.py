@@ -1,7 +1,7 @@
 """Deciding what to whisper: given a thread's record and one incoming message, the new record and what to send.
 
 Pure: no clock, no Slack, no Redis. `decide` may run twice for one event (optimistic concurrency
-between replicas), so it never has side effects; the shell (handlers/events.py) commits the record
+between replicas), so it never has side effects; the shell (handlers/whispers/messages.py) commits the record
 first and only then performs the returned actions.
 """
 

@@ -140,7 +140,7 @@ def _serve(*, check_only: bool) -> int:
 
     logs.configure(config.log_level, config.log_format)
     if check_only:
-        from handlers import preflight
+        from cli import preflight
 
         return preflight.run(config, book, sys.stdout)
     from shell.app import build_runtime
