@@ -113,7 +113,7 @@ def _sigmoid(x: float) -> float:
 
 
 # Everyday support words keep no tweet-learned tension weight (see lex.SUPPORT_NEUTRAL).
-_MODEL = detector_model.load({"tension": detector_model.STOPWORDS | lex.SUPPORT_NEUTRAL})
+_MODEL = detector_model.load({"tension": detector_model.STOPWORDS | lex.SUPPORT_NEUTRAL}, DROP)
 _TENSION = _MODEL.heads["tension"]
 _OFFENSE = _MODEL.heads["offense"]
 _HATE = _MODEL.heads["hate"]
@@ -214,8 +214,12 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
     if not isinstance(text, str):
         raise TypeError("text must be a str")
     toks, stretched, uniq = analysed or _analyse(text)
-    words = [t for t in toks if t not in DROP]
-    e_tension, e_offense = _MODEL.read(words, uniq)
+    # The model reads the tokens as they are (noise tokens weigh nothing); only the count leaves them out.
+    n_words = len(toks)
+    if not DROP.isdisjoint(uniq):
+        for noise in DROP.intersection(uniq):
+            n_words -= toks.count(noise)
+    e_tension, e_offense = _MODEL.read(toks, uniq, n_words)
     cues: list[tuple[str, str, float]] = list(extra) if extra else []
     object_swearing = False
     cue_words = _CUE_WORDS.intersection(uniq)
@@ -279,7 +283,7 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
             kind = "abuse" if abuse >= _LEARNED_ABUSE and not lex.SECOND_PERSON.isdisjoint(uniq) else "profanity"
             kinds[kind] = (", ".join(_shown(t) for t in top), round(abuse, 2))
             learned_kinds.add(kind)
-    if a_logit >= 0 and "hate" not in kinds and (h_logit := _HATE_ZERO + _MODEL.evidence("hate", words)) >= _HATE_MARGIN:
+    if a_logit >= 0 and "hate" not in kinds and (h_logit := _HATE_ZERO + _MODEL.evidence("hate", toks, n_words)) >= _HATE_MARGIN:
         top = _MODEL.top("hate", uniq)
         if top:
             kinds["hate"] = (", ".join(_shown(t) for t in top), round(_sigmoid(h_logit), 2))
