@@ -157,6 +157,35 @@ _PLAN: dict[str, tuple[tuple[tuple[str, str, float], ...], tuple[lex.Phrase, ...
     w: (tuple((k, w.replace("neg_", "not " if k == "frustration" else "no "), s) for k, s in _WORD_CUES.get(w, ())), lex.PHRASES.get(w, ()), w in _HARM_WORDS)
     for w in _CUE_WORDS
 }
+def _literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings of which a match must contain at least one (per top-level alternative, its longest run
+    of plain characters), or None when some alternative has none: a C-level substring test then
+    rules a phrase out before its regex runs (most phrase searches find nothing)."""
+    try:
+        from re import _parser  # the stdlib's own regex parser
+        from re._constants import BRANCH, LITERAL
+
+        if pattern.flags & re.IGNORECASE:
+            return None
+        parsed = list(_parser.parse(pattern.pattern))
+        branches = parsed[0][1][1] if len(parsed) == 1 and parsed[0][0] is BRANCH else [parsed]
+        out = []
+        for branch in branches:
+            best = run = ""
+            for op, av in branch:
+                run = run + chr(av) if op is LITERAL else ""
+                if len(run) > len(best):
+                    best = run
+            if len(best) < 2:
+                return None
+            out.append(best)
+        return tuple(out)
+    except Exception:  # an unusual pattern is simply always searched
+        return None
+
+
+_NEEDS = {ph.pattern: _literals(ph.pattern) for phrases in lex.PHRASES.values() for ph in phrases}
+
 # Whether the volume reader can find anything: the text's bytes are mapped to its shape in one C-level
 # pass (capital -> "U", ! and ? -> "!"), so "two capitals or two marks in a row" is a substring test.
 # Capitals outside ASCII are noticed by comparing two C-level lower-casings, ASCII-only and full.
@@ -374,6 +403,13 @@ def _find_cues(toks: list[str], words: set[str] | frozenset[str], cues: list[tup
         if phrases:
             joined = joined or " ".join(toks)
             for phrase in phrases:
+                need = _NEEDS[phrase.pattern]
+                if need is not None:
+                    for part in need:
+                        if part in joined:
+                            break
+                    else:
+                        continue
                 m = _search_near(phrase.pattern, joined, word)
                 if m:
                     cues.append((phrase.kind, _readable(m), phrase.weight))
