@@ -50,6 +50,10 @@ class Signal:
     weight: float  # strength in [0, 1]
     learned: bool = False  # raised by the learned heads' word weights, not by a cue (not in the JSON)
 
+    def __init__(self, kind: str, evidence: str, weight: float, learned: bool = False) -> None:
+        # One dict update instead of the frozen dataclass's four object.__setattr__ calls (a hot path).
+        self.__dict__.update(kind=kind, evidence=evidence, weight=weight, learned=learned)
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -58,6 +62,10 @@ class Reading:
     abuse: float
     flags: tuple[str, ...]
     signals: tuple[Signal, ...]
+
+    def __init__(self, tension: float, level: str, abuse: float, flags: tuple[str, ...], signals: tuple[Signal, ...]) -> None:
+        # Built once per message: one dict update instead of five object.__setattr__ calls.
+        self.__dict__.update(tension=tension, level=level, abuse=abuse, flags=flags, signals=signals)
 
     @property
     def triggers(self) -> frozenset[str]:

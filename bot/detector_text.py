@@ -8,6 +8,7 @@ obfuscations, elongations) run only when a cheap whole-text check says they are 
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 # Words (Unicode letters and digits, plus the symbols people use to mask swearing) and emoji.
 _TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[.,;:!?|]")
@@ -140,12 +141,14 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
             fixed = _fix(tok, known)
             if fixed != tok:
                 fixes[tok] = fixed
-        digits = [t for t in _DIGIT_TOKEN_RE.findall(joined) if t not in special] if _DIGIT_RE.search(joined) else []
+        digits = _DIGIT_TOKEN_RE.findall(joined) if _DIGIT_RE.search(joined) else []
+        if special and digits:
+            digits = [t for t in digits if t not in special]
         if digits:
             leets = _leet(" ".join(digits)).split(" ")
             found = known.intersection(leets) if isinstance(known, (set, frozenset)) else {w for w in leets if w in known}
             if found:
-                fixes.update((tok, leet) for tok, leet in zip(digits, leets) if leet in found)
+                fixes.update(compress(zip(digits, leets), map(found.__contains__, leets)))
         if fixes:
             toks = [fixes.get(t, t) for t in toks]
             uniq = set(toks)
