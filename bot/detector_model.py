@@ -177,7 +177,7 @@ class Model:
     def top(self, head: str, uniq: set[str] | frozenset[str], n: int = 3) -> list[str]:
         """The message's words that pushed `head` up most (ties broken by the word: stable)."""
         words = self._shown_words[head]
-        scored = [(words[t], t) for t in uniq if t in words]
+        scored = [(words[t], t) for t in filter(words.__contains__, uniq)]
         scored.sort(reverse=True)
         return [t for _, t in scored[:n]]
 
