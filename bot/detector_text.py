@@ -78,11 +78,10 @@ _BYTE_TABLE = bytes.maketrans(
     bytes(c if chr(c) in _KEEP else (ord(BREAK) if chr(c) in ".,;:!?|" else 32) for c in range(128)),
 )
 _NEEDS_FIX_RE = re.compile(r"([^\W\d_])\1\1|[*@$0-9']")
-# Within " "-joined words: words with a mask character, elongated words, words with a digit.
+# Within " "-joined words: words with a mask character, elongated words.
 # Each starts only at a word's start and cannot backtrack into itself, so the cost stays linear.
 _MASKED_TOKEN_RE = re.compile(r"(?<![^ ])[^ *@$']*[*@$'][^ ]*")
 _ELONG_TOKEN_RE = re.compile(r"(?<![^ ])[^ ]*?([^\W\d_])\1\1[^ ]*")
-_DIGIT_TOKEN_RE = re.compile(r"(?<![^ ])[^ 0-9]*[0-9][^ ]*")
 _MASK_CHARS_RE = re.compile(r"[*@$']")
 _DIGIT_RE = re.compile(r"[0-9]")
 _LEET_BYTES = bytes.maketrans(b"013457@$!", b"oieastasi")
@@ -142,17 +141,18 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
             fixed = _fix(tok, known)
             if fixed != tok:
                 fixes[tok] = fixed
-        digits = _DIGIT_TOKEN_RE.findall(joined) if _DIGIT_RE.search(joined) else []
-        if special and digits:
-            digits = [t for t in digits if t not in special]
-        if digits:
-            leets = _leet(" ".join(digits)).split(" ")
+        if _DIGIT_RE.search(joined):
+            # Leet is undone over all unknown words at once: a word without digits or masks reads
+            # the same either way (and is unknown), masked words were repaired above.
+            leets = _leet(joined).split(" ")
             found = known.intersection(leets) if isinstance(known, (set, frozenset)) else {w for w in leets if w in known}
             if found:
-                fixes.update(compress(zip(digits, leets), map(found.__contains__, leets)))
+                pairs = compress(zip(joined.split(" "), leets), map(found.__contains__, leets))
+                fixes.update((tok, leet) for tok, leet in pairs if tok not in special and tok != leet)
         if fixes:
             toks = list(map(fixes.get, toks, toks))
-            uniq = set(toks)
+            uniq.difference_update(fixes)
+            uniq.update(fixes.values())
         stretched.sort()
     if not NEGATORS.isdisjoint(uniq):
         toks = _mark_negation(toks, uniq)
