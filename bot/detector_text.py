@@ -16,6 +16,7 @@ _TOKEN_RE = re.compile(r"[\w*@$']+|[\U0001F300-\U0001FAFF\u2600-\u27BF.,;:!?|]")
 _SENTENCE_MARKS = frozenset(".,;:!?|")
 # Sentence punctuation becomes this token, so negation and phrases stop at it ("no, wrong city").
 BREAK = "|"
+_BREAK_OF = dict.fromkeys(_SENTENCE_MARKS, BREAK)
 
 # Three or more of the same letter ("sooooo", "nooo"): a sign of volume and a spelling to undo.
 ELONGATED_RE = re.compile(r"([^\W\d_])\1{2,}")
@@ -121,8 +122,8 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
         toks = lower.encode().translate(_BYTE_TABLE).decode().replace(BREAK, " | ").split()
     else:
         toks = _TOKEN_RE.findall(lower)
-        if any(mark in lower for mark in _SENTENCE_MARKS):
-            toks = [BREAK if t in _SENTENCE_MARKS else t for t in toks]
+        if not _SENTENCE_MARKS.isdisjoint(toks):
+            toks = list(map(_BREAK_OF.get, toks, toks))
     uniq = set(toks)
     fixes = {}
     stretched = []
