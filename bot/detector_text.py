@@ -131,7 +131,8 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
     # One search over all unknown words decides whether any of them needs repair; then masked and
     # elongated words are repaired one by one (they are few), and words with digits ("sh1t") are
     # read as leet in one batch, so a paste of 8,000 order numbers stays cheap.
-    joined = " ".join(unknown) if unknown else ""
+    unknown_words = list(unknown)  # one order for both the joined text and the pairs below
+    joined = " ".join(unknown_words) if unknown else ""
     if joined and _NEEDS_FIX_RE.search(joined) is not None:
         special = set(_MASKED_TOKEN_RE.findall(joined)) if _MASK_CHARS_RE.search(joined) else set()
         if (_ELONG3_ASCII_RE if joined.isascii() else _ELONG3_RE).search(joined) is not None:
@@ -148,7 +149,7 @@ def read_tokens(text: str, known: frozenset[str] | set[str]) -> tuple[list[str],
             leets = _leet(joined).split(" ")
             found = known.intersection(leets) if isinstance(known, (set, frozenset)) else {w for w in leets if w in known}
             if found:
-                pairs = compress(zip(joined.split(" "), leets), map(found.__contains__, leets))
+                pairs = compress(zip(unknown_words, leets), map(found.__contains__, leets))
                 fixes.update((tok, leet) for tok, leet in pairs if tok not in special and tok != leet)
         if fixes:
             toks = list(map(fixes.get, toks, toks))
