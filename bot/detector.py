@@ -50,6 +50,10 @@ class Signal:
     weight: float  # strength in [0, 1]
     learned: bool = False  # raised by the learned heads' word weights, not by a cue (not in the JSON)
 
+    def __init__(self, kind: str, evidence: str, weight: float, learned: bool = False) -> None:
+        # One dict update instead of the frozen dataclass's four object.__setattr__ calls (a hot path).
+        self.__dict__.update(kind=kind, evidence=evidence, weight=weight, learned=learned)
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -58,6 +62,10 @@ class Reading:
     abuse: float
     flags: tuple[str, ...]
     signals: tuple[Signal, ...]
+
+    def __init__(self, tension: float, level: str, abuse: float, flags: tuple[str, ...], signals: tuple[Signal, ...]) -> None:
+        # Built once per message: one dict update instead of five object.__setattr__ calls.
+        self.__dict__.update(tension=tension, level=level, abuse=abuse, flags=flags, signals=signals)
 
     @property
     def triggers(self) -> frozenset[str]:
@@ -113,7 +121,7 @@ def _sigmoid(x: float) -> float:
 
 
 # Everyday support words keep no tweet-learned tension weight (see lex.SUPPORT_NEUTRAL).
-_MODEL = detector_model.load({"tension": detector_model.STOPWORDS | lex.SUPPORT_NEUTRAL})
+_MODEL = detector_model.load({"tension": detector_model.STOPWORDS | lex.SUPPORT_NEUTRAL}, DROP)
 _TENSION = _MODEL.heads["tension"]
 _OFFENSE = _MODEL.heads["offense"]
 _HATE = _MODEL.heads["hate"]
@@ -157,6 +165,35 @@ _PLAN: dict[str, tuple[tuple[tuple[str, str, float], ...], tuple[lex.Phrase, ...
     w: (tuple((k, w.replace("neg_", "not " if k == "frustration" else "no "), s) for k, s in _WORD_CUES.get(w, ())), lex.PHRASES.get(w, ()), w in _HARM_WORDS)
     for w in _CUE_WORDS
 }
+def _literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings of which a match must contain at least one (per top-level alternative, its longest run
+    of plain characters), or None when some alternative has none: a C-level substring test then
+    rules a phrase out before its regex runs (most phrase searches find nothing)."""
+    try:
+        from re import _parser  # the stdlib's own regex parser
+        from re._constants import BRANCH, LITERAL
+
+        if pattern.flags & re.IGNORECASE:
+            return None
+        parsed = list(_parser.parse(pattern.pattern))
+        branches = parsed[0][1][1] if len(parsed) == 1 and parsed[0][0] is BRANCH else [parsed]
+        out = []
+        for branch in branches:
+            best = run = ""
+            for op, av in branch:
+                run = run + chr(av) if op is LITERAL else ""
+                if len(run) > len(best):
+                    best = run
+            if len(best) < 2:
+                return None
+            out.append(best)
+        return tuple(out)
+    except Exception:  # an unusual pattern is simply always searched
+        return None
+
+
+_NEEDS = {ph.pattern: _literals(ph.pattern) for phrases in lex.PHRASES.values() for ph in phrases}
+
 # Whether the volume reader can find anything: the text's bytes are mapped to its shape in one C-level
 # pass (capital -> "U", ! and ? -> "!"), so "two capitals or two marks in a row" is a substring test.
 # Capitals outside ASCII are noticed by comparing two C-level lower-casings, ASCII-only and full.
@@ -214,8 +251,12 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
     if not isinstance(text, str):
         raise TypeError("text must be a str")
     toks, stretched, uniq = analysed or _analyse(text)
-    words = [t for t in toks if t not in DROP]
-    e_tension, e_offense = _MODEL.read(words, uniq)
+    # The model reads the tokens as they are (noise tokens weigh nothing); only the count leaves them out.
+    n_words = len(toks)
+    if not DROP.isdisjoint(uniq):
+        for noise in DROP.intersection(uniq):
+            n_words -= toks.count(noise)
+    e_tension, e_offense = _MODEL.read(toks, uniq, n_words)
     cues: list[tuple[str, str, float]] = list(extra) if extra else []
     object_swearing = False
     cue_words = _CUE_WORDS.intersection(uniq)
@@ -279,7 +320,7 @@ def _read(text: str, extra: tuple[tuple[str, str, float], ...], analysed: tuple 
             kind = "abuse" if abuse >= _LEARNED_ABUSE and not lex.SECOND_PERSON.isdisjoint(uniq) else "profanity"
             kinds[kind] = (", ".join(_shown(t) for t in top), round(abuse, 2))
             learned_kinds.add(kind)
-    if a_logit >= 0 and "hate" not in kinds and (h_logit := _HATE_ZERO + _MODEL.evidence("hate", words)) >= _HATE_MARGIN:
+    if a_logit >= 0 and "hate" not in kinds and (h_logit := _HATE_ZERO + _MODEL.evidence("hate", toks, n_words)) >= _HATE_MARGIN:
         top = _MODEL.top("hate", uniq)
         if top:
             kinds["hate"] = (", ".join(_shown(t) for t in top), round(_sigmoid(h_logit), 2))
@@ -370,6 +411,13 @@ def _find_cues(toks: list[str], words: set[str] | frozenset[str], cues: list[tup
         if phrases:
             joined = joined or " ".join(toks)
             for phrase in phrases:
+                need = _NEEDS[phrase.pattern]
+                if need is not None:
+                    for part in need:
+                        if part in joined:
+                            break
+                    else:
+                        continue
                 m = _search_near(phrase.pattern, joined, word)
                 if m:
                     cues.append((phrase.kind, _readable(m), phrase.weight))

@@ -89,12 +89,15 @@ class Head:
 class Model:
     """All heads, sharing one word cache."""
 
-    def __init__(self, raw: dict, neutral: dict[str, frozenset[str]] | None = None) -> None:
+    def __init__(self, raw: dict, neutral: dict[str, frozenset[str]] | None = None, ignore: frozenset[str] = frozenset()) -> None:
         table = raw["features"]
         index = {h: i for i, h in enumerate(raw["heads_order"])}
         self.meta = raw["heads"]
         self.heads: dict[str, Head] = {}
         self._neutral = neutral or {}
+        # Tokens the model never reads (sentence breaks, "@user"): they weigh nothing in every head,
+        # so a message's tokens can be summed as they are, without first filtering them out.
+        self._ignore = frozenset(ignore)
         self._base_words: dict[str, dict[str, float]] = {}
         for name in HEADS:
             i = index[name]
@@ -108,7 +111,7 @@ class Model:
             self.heads[name] = Head(name, m["intercept"], m["threshold"], {}, chars)
         self._reset()
         # The table's words (and their character sums) are scored once, here.
-        self.learn(set().union(*(self._base_words[h] for h in HEADS)))
+        self.learn(set().union(*(self._base_words[h] for h in HEADS)) | self._ignore)
 
     def _reset(self) -> None:
         for name, head in self.heads.items():
@@ -123,14 +126,15 @@ class Model:
         """Score words not seen before and keep them (bounded)."""
         if self._cached > MAX_CACHED:
             self._reset()
-            self.learn(set().union(*(self._base_words[h] for h in HEADS)))
+            self.learn(set().union(*(self._base_words[h] for h in HEADS)) | self._ignore)
+        ignore = self._ignore
         for name, head in self.heads.items():
             base = self._base_words[name]
             chars_get = head.chars.get
             neutral = self._neutral.get(name, frozenset())
             put = head.words
             for w in new:
-                if w in neutral:
+                if w in neutral or w in ignore:
                     put[w] = 0.0
                     continue
                 put[w] = base.get(w, 0.0) + sum(map(chars_get, char_grams(w), _ZEROS)) if head.chars else base.get(w, 0.0)
@@ -146,29 +150,34 @@ class Model:
         self.scored.update(new)
         self._cached += len(new)
 
-    def read(self, words: list[str], uniq: set[str]) -> tuple[float, float]:
+    def read(self, words: list[str], uniq: set[str], n_words: int | None = None) -> tuple[float, float]:
         """The tension and offense heads' evidence (weight sums, scaled, without intercepts).
 
-        Both heads are summed in one C-level pass: each word's two weights travel as one complex number."""
-        if not words:
+        Both heads are summed in one C-level pass: each word's two weights travel as one complex number.
+        `words` may still hold ignored tokens (they weigh nothing) when `n_words` says how many others
+        there are. Words seen before are summed without a set difference; a KeyError means a new word."""
+        if not words or n_words == 0:
             return 0.0, 0.0
-        new = uniq.difference(self.scored)
-        if new:
-            if len(new) > MAX_NEW_WORDS:
-                new = _first(words, new)
-            self.learn(new)
-        s = sum(map(self._packed_words.get, words, _ZEROS))
-        norm = scale(len(words))
+        try:
+            s = sum(map(self._packed_words.__getitem__, words))
+        except KeyError:
+            new = uniq.difference(self.scored)
+            if new:
+                if len(new) > MAX_NEW_WORDS:
+                    new = _first(words, new)
+                self.learn(new)
+            s = sum(map(self._packed_words.get, words, _ZEROS))
+        norm = scale(len(words) if n_words is None else n_words)
         return s.real * norm, s.imag * norm
 
-    def evidence(self, head: str, words: list[str]) -> float:
+    def evidence(self, head: str, words: list[str], n_words: int | None = None) -> float:
         """One head's evidence, for the heads read only when needed (hate)."""
-        return sum(map(self.heads[head].words.get, words, _ZEROS)) * scale(len(words))
+        return sum(map(self.heads[head].words.get, words, _ZEROS)) * scale(len(words) if n_words is None else n_words)
 
     def top(self, head: str, uniq: set[str] | frozenset[str], n: int = 3) -> list[str]:
         """The message's words that pushed `head` up most (ties broken by the word: stable)."""
         words = self._shown_words[head]
-        scored = [(words[t], t) for t in uniq if t in words]
+        scored = [(words[t], t) for t in filter(words.__contains__, uniq)]
         scored.sort(reverse=True)
         return [t for _, t in scored[:n]]
 
@@ -184,7 +193,7 @@ def _first(words: list[str], new: set[str]) -> list[str]:
     return list(out)
 
 
-def load(neutral: dict[str, frozenset[str]] | None = None) -> Model:
+def load(neutral: dict[str, frozenset[str]] | None = None, ignore: frozenset[str] = frozenset()) -> Model:
     """The shipped model (bot/data/detector_model.json)."""
     raw = json.loads(resources.files("bot").joinpath("data/detector_model.json").read_text(encoding="utf-8"))
-    return Model(raw, neutral)
+    return Model(raw, neutral, ignore)
