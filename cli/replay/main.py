@@ -128,7 +128,8 @@ def render_text(results: Sequence[ThreadResult], *, full: bool = False) -> str:
             level = (step.level or "–").ljust(6)
             mark = _LEVEL_MARK.get(step.level or "", " ").ljust(2)
             lines.append(f"  {_clock(m.ts)}  {who}  {level} {mark} {clip(m.text, 90)}")
-            if m.role == "agent":
+            if m.role == "agent" and (step.moves or step.used):
+                # A reply with no move of the practice and no suggestion to answer says nothing worth a line.
                 moves = said(step.moves) or "no move the plan knows"
                 used = f" · {'; '.join(_used_line(u) for u in step.used)}" if step.used else ""
                 lines.append(f"      · moves: {moves}{used}")
@@ -158,11 +159,14 @@ def render_text(results: Sequence[ThreadResult], *, full: bool = False) -> str:
         f"{_n(t.whispers, 'whisper')} ({t.whispers_per_thread:g} per thread) · {_n(t.wording_tips, 'wording tip')} · "
         f"{_n(t.abuse_events, 'abuse event')} · {_n(t.handoff_suggestions, 'handoff suggestion')}"
     )
-    lines.append(
-        f"Suggestions: {t.suggestions_used} of {t.suggestions_answered} answered were used (adoption {percent(t.adoption_rate)}) · "
-        f"median tension change on the customer's next message: {change(t.tension_change_used)} after a used one, "
-        f"{change(t.tension_change_unused)} after an unused one"
-    )
+    if t.suggestions_answered:
+        lines.append(
+            f"Suggestions: {t.suggestions_used} of {t.suggestions_answered} answered were used (adoption {percent(t.adoption_rate)}) · "
+            f"median tension change on the customer's next message: {change(t.tension_change_used)} after a used one, "
+            f"{change(t.tension_change_unused)} after an unused one"
+        )
+    else:
+        lines.append("Suggestions: no whisper had an agent reply after it, so nothing to measure")
     return "\n".join(lines) + "\n"
 
 

@@ -35,3 +35,10 @@ def test_replay_json_carries_moves_used_steps_and_adoption_totals():
     totals = result["totals"]
     assert totals["suggestions_used"] >= 1 and 0 < totals["adoption_rate"] <= 1
     assert totals["tension_change_used"] is not None
+
+
+def test_a_calm_thread_replays_without_coaching_noise():
+    code, out, err = replay(EXAMPLES / "calm.jsonl")
+    assert code == 0, err
+    assert "moves:" not in out  # agent replies with no move of the practice and nothing to answer get no line
+    assert out.rstrip().splitlines()[-1] == "Suggestions: no whisper had an agent reply after it, so nothing to measure"
