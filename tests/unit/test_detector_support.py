@@ -30,92 +30,39 @@ scored check 57% exact / 86% within one level.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from bot.detector import ThreadTension, observe, score
-from bot.vocabulary import LEVELS
+from bot.detector import score
+from tests.support.support_check import SupportCheck
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "support_chat.jsonl"
-
-
-def _rows() -> list[dict]:
-    with open(FIXTURE, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def _replay(rows: list[dict]) -> list[tuple[dict, str, float]]:
-    """Each row with the level and tension the detector gives it in its thread."""
-    states: dict[str, ThreadTension] = {}
-    out = []
-    for row in rows:
-        reading, states[row["thread"]] = observe(states.get(row["thread"]), row["text"])
-        out.append((row, reading.level, reading.tension))
-    return out
-
-
-ROWS = _rows()
-READ = _replay(ROWS)
-
-
-def _half(split: str) -> list[tuple[dict, str, float]]:
-    return [r for r in READ if r[0]["split"] == split]
-
-
-def _gap(label: str, level: str) -> int:
-    return abs(LEVELS.index(label) - LEVELS.index(level))
+CHECK = SupportCheck("support_chat.jsonl")
+ROWS = CHECK.rows
 
 
 def test_fixture_is_large_varied_and_split_by_thread():
-    assert len(ROWS) >= 120
-    assert {r["label"] for r in ROWS} == set(LEVELS)
-    assert {r["split"] for r in ROWS} == {"dev", "check"}
-    halves = {}
-    for r in ROWS:
-        halves.setdefault(r["thread"], set()).add(r["split"])
-    assert all(len(s) == 1 for s in halves.values()), "a thread must not straddle dev and check"
-    for split in ("dev", "check"):
-        labels = [r["label"] for r in ROWS if r["split"] == split]
-        assert all(labels.count(level) >= 6 for level in LEVELS), split
-    assert len({r["text"] for r in ROWS}) == len(ROWS)
+    CHECK.assert_split_by_thread(at_least=120)
 
 
 def test_check_half_reads_within_one_level():
-    check = _half("check")
-    near = sum(_gap(row["label"], level) <= 1 for row, level, _ in check) / len(check)
-    misses = [(row["label"], level, row["text"]) for row, level, _ in check if _gap(row["label"], level) > 1]
+    near, misses = CHECK.within_one("check")
     assert near >= 0.92, misses
 
 
 def test_check_half_exact_level_beats_the_tweet_tuned_detector():
-    check = _half("check")
-    exact = sum(row["label"] == level for row, level, _ in check) / len(check)
-    assert exact >= 0.60
+    assert CHECK.exact("check") >= 0.60
 
 
 def test_check_half_never_reads_calm_as_tense_or_heated_as_calm():
-    gross = [
-        (row["label"], level, row["text"])
-        for row, level, _ in _half("check")
-        if (row["label"] == "calm" and LEVELS.index(level) >= 2) or (row["label"] == "heated" and level == "calm")
-    ]
-    assert gross == []
+    assert CHECK.gross_errors("check") == []
 
 
 def test_check_half_tension_rises_with_the_label():
-    check = _half("check")
-    means = []
-    for label in LEVELS:
-        values = [t for row, _, t in check if row["label"] == label]
-        means.append(sum(values) / len(values))
+    means = CHECK.mean_tension_by_label("check")
     assert means == sorted(means) and len(set(means)) == len(means), means
 
 
 def test_dev_half_still_fits_what_it_was_tuned_on():
-    dev = _half("dev")
-    assert sum(_gap(row["label"], level) <= 1 for row, level, _ in dev) / len(dev) >= 0.95
+    assert CHECK.within_one("dev")[0] >= 0.95
 
 
 # --- the cases reported from replaying the bundled examples ---------------------------------------
