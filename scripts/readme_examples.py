@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import os
 import re
 import shutil
@@ -97,6 +98,57 @@ def replay_order_chase(s: Scratch) -> str:
     return s.run("replay", "examples/order-chase.jsonl").stdout
 
 
+# The example threads the report figures come from (the burst copy of order-chase would count its thread twice).
+REPORT_EXAMPLES = ("abusive.jsonl", "authority.jsonl", "calm.jsonl", "delay-turns-angry.jsonl", "order-chase.jsonl",
+                   "order-chase-coached.jsonl")
+
+
+@functools.lru_cache(maxsize=1)
+def _example_stats():  # noqa: ANN202
+    """The figures `deescalate report` and `/deescalate stats` show after the example threads went through the bot."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT))
+    from bot.config import load_config
+    from cli.replay.input import load_threads
+    from cli.replay.run import Replayer
+    from cli.report import _read
+
+    async def run():  # noqa: ANN202
+        config = load_config(mode="offline", env_file=None, environ={})
+        threads = [t for name in REPORT_EXAMPLES for t in load_threads(ROOT / "examples" / name)]
+        async with Replayer(config, threads) as replayer:
+            for thread in threads:
+                await replayer.replay(thread)
+            return (await _read(replayer.runtime.store, 365 * 86400, replayer.now + 60))[0]
+
+    return asyncio.run(run())
+
+
+def report_phrases(s: Scratch) -> str:
+    import io
+
+    from cli.report import render_phrases
+
+    stats = _example_stats()
+    os.environ["COLUMNS"] = "120"  # rich sizes tables to the terminal; README's blocks are 120 wide like the others
+    table, csv = io.StringIO(), io.StringIO()
+    render_phrases(stats, "table", table)
+    render_phrases(stats, "csv", csv)
+    lines = table.getvalue().rstrip().splitlines()
+    phrases_at = next(i for i, line in enumerate(lines) if "suggestions by phrase" in line)
+    shown = lines[: phrases_at + 7] + ["…"]  # the kinds whole, then the first three phrases
+    return "\n".join(shown) + "\n$ deescalate report --since 1d --phrases --format csv\n" + "\n".join(csv.getvalue().splitlines()[:4]) + "\n…"
+
+
+def stats_answer(s: Scratch) -> str:
+    from bot.commands import stats_message
+
+    blocks = stats_message(_example_stats(), supervisor=False)["blocks"]
+    texts = [b.get("text", {}).get("text") or " ".join(e["text"] for e in b.get("elements", ())) for b in blocks]
+    return next(t for t in texts if t.startswith("*Did suggestions help?*")) + "\n" + next(t for t in texts if t.startswith("*Phrases*"))
+
+
 def replay_broken(s: Scratch) -> str:
     return _shown("deescalate replay broken.jsonl", s.run("replay", "broken.jsonl"))
 
@@ -129,6 +181,8 @@ EXAMPLES: dict[str, Callable[[Scratch], str]] = {
     "replay-authority": replay_authority,
     "replay-order-chase": replay_order_chase,
     "replay-broken": replay_broken,
+    "report-phrases": report_phrases,
+    "stats-adoption": stats_answer,
     "score": score,
     "phrasebook-check-ok": phrasebook_ok,
     "phrasebook-check-typo": phrasebook_typo,
