@@ -1,5 +1,5 @@
 # deescalate: slim image, non-root (numeric uid, so runAsNonRoot can verify it), `deescalate serve`,
-# health-checked on /healthz.
+# health-checked on /readyz.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
