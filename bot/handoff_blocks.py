@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import blocks as bk
 from bot import ids
+from bot.report import duration
 from bot.handoff import ISSUE_LIMIT, SEVERITIES, TEXT_LIMIT, Handoff, Prefill, clip, mention, user_id
 from bot.safety import quote
 from bot.sparkline import LEVEL_SYMBOLS, level_strip, sparkline
@@ -39,20 +40,6 @@ def _link(url: str, label: str) -> str:
     if url.startswith("https://") and ".slack.com/" in url and not any(c in url for c in "<>| "):
         return f"<{url}|{label}>"
     return label
-
-
-def minutes(seconds: float) -> str:
-    """A short human duration: "under a minute", "12 min", "2 h 5 min", "3 days"."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return "under a minute"
-    mins = int(seconds // 60)
-    if mins < 60:
-        return f"{mins} min"
-    hours, mins = divmod(mins, 60)
-    if hours < 48:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{hours // 24} days"
 
 
 # ---- the request modal --------------------------------------------------------------------------
@@ -117,7 +104,7 @@ def existing_modal(h: Handoff, now: float) -> dict[str, Any]:
     post = _link(h.post_permalink, "the case in the supervisor channel") if h.post_permalink else "the supervisor channel"
     text = (
         f"This thread already has a handoff, {STATE_WORDS.get(h.state, h.state)}{who}.\n"
-        f"Asked {minutes(now - h.requested_at)} ago by {mention(h.requested_by)}: *{quote(h.issue, ISSUE_LIMIT)}*\n"
+        f"Asked {duration(now - h.requested_at)} ago by {mention(h.requested_by)}: *{quote(h.issue, ISSUE_LIMIT)}*\n"
         f"See {post}."
     )
     return {
@@ -165,7 +152,7 @@ def case_blocks(h: Handoff, now: float) -> Blocks:
     ]
     tension = f"*Tension* {trajectory_line(h)}"
     if h.first_tense_at:
-        tension += f"\nFirst signs of tension {minutes(now - h.first_tense_at)} ago"
+        tension += f"\nFirst signs of tension {duration(now - h.first_tense_at)} ago"
     blocks: Blocks = [
         bk.header(title),
         bk.section(" · ".join(p for p in people if p)),
@@ -186,15 +173,15 @@ def case_blocks(h: Handoff, now: float) -> Blocks:
 def status_line(h: Handoff, now: float) -> str:
     """One line saying where the handoff stands, for the post's footer and notices."""
     if h.state == "accepted":
-        line = f"✅ Accepted by {mention(h.accepted_by)}, {minutes((h.accepted_at or now) - h.requested_at)} after the request"
+        line = f"✅ Accepted by {mention(h.accepted_by)}, {duration((h.accepted_at or now) - h.requested_at)} after the request"
     elif h.state == "declined":
         reason = f": “{quote(h.decline_reason, 300)}”" if h.decline_reason else ""
         line = f"✖️ Declined by {mention(h.declined_by)}{reason}"
     elif h.state == "resolved":
-        took = minutes((h.resolved_at or now) - h.requested_at)
+        took = duration((h.resolved_at or now) - h.requested_at)
         line = f"☑️ Resolved by {mention(h.resolved_by)}, {took} after the request"
     else:
-        line = f"⏳ Requested by {mention(h.requested_by)} {minutes(now - h.requested_at)} ago, waiting for a supervisor"
+        line = f"⏳ Requested by {mention(h.requested_by)} {duration(now - h.requested_at)} ago, waiting for a supervisor"
         if h.renotified:
             line += f" (reminded {h.renotified}×)"
     if h.assignee and h.state in ("open", "accepted"):
@@ -255,7 +242,7 @@ def group_mention(group: str | None, users: Iterable[str]) -> str:
 
 def renotify_post(h: Handoff, now: float, who: str, *, second_tier: bool = False) -> tuple[str, Blocks]:
     """The case posted again after the SLA passed, with a mention that notifies the supervisors."""
-    waited = minutes(now - h.requested_at)
+    waited = duration(now - h.requested_at)
     if second_tier:
         lead = f"{who} a handoff has waited {waited} in the supervisor channel without anyone taking it."
     else:
@@ -381,7 +368,7 @@ def agent_notice(kind: str, h: Handoff, now: float) -> str:
         return f"This thread already has a handoff ({STATE_WORDS.get(h.state, h.state)}): “{issue}”. I didn't send a second one."
     if kind == "accepted":
         return (f"{mention(h.accepted_by)} took your handoff “{issue}”, "
-                f"{minutes((h.accepted_at or now) - h.requested_at)} after you asked. They'll join this thread.")
+                f"{duration((h.accepted_at or now) - h.requested_at)} after you asked. They'll join this thread.")
     if kind == "declined":
         reason = f" Their reason: “{quote(h.decline_reason, 300)}”." if h.decline_reason else ""
         return f"{mention(h.declined_by)} declined your handoff “{issue}”.{reason} The thread stays with you; you can ask again with more context."
@@ -395,7 +382,7 @@ def agent_notice(kind: str, h: Handoff, now: float) -> str:
 def followup_reminder(h: Handoff, now: float) -> tuple[str, Blocks]:
     """The DM that reminds the agent to check the customer got what was promised."""
     thread = _link(h.permalink, "the thread") if h.permalink else "the thread"
-    ago = minutes(now - (h.resolved_at or now))
+    ago = duration(now - (h.resolved_at or now))
     text = (f"Follow-up time: {ago} ago {mention(h.resolved_by)} resolved the handoff on {thread} (“{quote(h.issue, 80)}”). "
             "Check in with the customer that what was promised happened.")
     blocks: Blocks = [bk.section(text)]

@@ -200,20 +200,20 @@ def _prefixed(totals: Counter[str], prefix: str, limit: int) -> tuple[tuple[str,
 
 
 def duration(seconds: float | None) -> str:
-    """A short human duration: 45s, 3m, 2h 5m, 3d 4h."""
+    """The one way a duration is shown to people: "under a minute", "12 min", "2 h 5 min", "3 days 4 h"."""
     if seconds is None:
         return "–"
     seconds = max(0, int(round(seconds)))
     if seconds < 60:
-        return f"{seconds}s"
+        return "under a minute"
     minutes = seconds // 60
     if minutes < 60:
-        return f"{minutes}m"
+        return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h" if hours else f"{days}d"
+    return f"{days} days {hours} h" if hours else f"{days} days"
 
 
 def percent(rate: float | None) -> str:

@@ -143,7 +143,7 @@ def test_handoffs_queue_for_supervisors_with_accept(make_bot, standin) -> None: 
     bot.sender.command("handoffs", user_id=SUPERVISOR, response_url=standin.response_url("queue"))
     queue = answer(standin, "queue")
     shown = text_of(queue)
-    assert "double charge" in shown and "12m ago" in shown
+    assert "double charge" in shown and "12 min ago" in shown
     actions = next(b for b in queue["blocks"] if b["type"] == "actions")
     accept = next(e for e in actions["elements"] if e["action_id"] == ids.HANDOFF_ACCEPT)
     assert accept["value"] == handoff_id

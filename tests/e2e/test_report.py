@@ -120,7 +120,7 @@ def test_report_json_csv_and_table(redis_url: str) -> None:
 
     code, out, _ = _report(redis_url, "7d", "table")
     assert code == 0
-    assert "median time to accept" in out and "3m" in out and "billing error" in out
+    assert "median time to accept" in out and "3 min" in out and "billing error" in out
 
 
 def test_report_period_excludes_older_handoffs(redis_url: str) -> None:

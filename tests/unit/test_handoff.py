@@ -24,6 +24,7 @@ from bot.handoff import (
     target_state,
     validate_request,
 )
+from bot.report import duration
 from bot.handoff_blocks import (
     agent_notice,
     case_post,
@@ -32,7 +33,6 @@ from bot.handoff_blocks import (
     followup_reminder,
     group_mention,
     handoff_modal,
-    minutes,
     read_request,
     read_resolution,
     renotify_post,
@@ -297,6 +297,6 @@ def test_followup_reminder_points_back_to_the_thread():
     assert "Refund sent" in _text(blocks)
 
 
-@pytest.mark.parametrize(("seconds", "shown"), [(5, "under a minute"), (61, "1 min"), (3600, "1 h"), (3 * 86400, "3 days")])
-def test_minutes(seconds, shown):
-    assert minutes(seconds) == shown
+@pytest.mark.parametrize(("seconds", "shown"), [(5, "under a minute"), (61, "1 min"), (3600, "1 h"), (7500, "2 h 5 min"), (3 * 86400, "3 days"), (3 * 86400 + 4 * 3600, "3 days 4 h"), (None, "–")])
+def test_durations_read_the_same_everywhere(seconds, shown):
+    assert duration(seconds) == shown
