@@ -132,28 +132,30 @@ def test_cooldown_then_cap(make_bot, standin):  # noqa: ANN001
     assert talk.case().whisper_count == 2
 
 
+def climb_the_ladder(bot, standin, talk: Conversation, abuse: list[str]) -> list:  # noqa: ANN001
+    """Three abusive messages, the agent setting the whispered boundary in between: the three whispers,
+    asserted to climb steps 1, 2, 3 (the last with Start handoff), and the agent's steps recorded."""
+    book = bot.runtime.book
+    step_text = {s: next(p.text for p in book.phrases("boundary") if p.step == s and "{" not in p.text and "[" not in p.text)
+                 for s in (1, 2)}
+    whispers = []
+    for step, words in enumerate(abuse, start=1):
+        talk.post(CUSTOMER, words)
+        whispers.append(standin.wait_for("chat.postEphemeral", count=step)[-1])
+        assert f"step {step} of 3" in header(whispers[-1])
+        if step < 3:
+            talk.post(AGENT, step_text[step])
+    assert buttons(whispers[-1])[ids.START_HANDOFF] == f"{CHANNEL}|{talk.root}"
+    bot.settle()
+    assert [(s.agent, s.step) for s in talk.case().boundary_steps] == [(AGENT, 1), (AGENT, 2)]
+    return whispers
+
+
 def test_boundary_ladder_one_two_three(make_bot, standin):  # noqa: ANN001
     bot = make_bot()
-    book = bot.runtime.book
-    step_text = {s: next(p.text for p in book.phrases("boundary") if p.step == s and "{" not in p.text) for s in (1, 2)}
     talk = Conversation(bot, standin).opened()
-
-    talk.post(CUSTOMER, ABUSE[0])
-    first = standin.wait_for("chat.postEphemeral")[-1]
-    assert "step 1 of 3" in header(first)
-    talk.post(AGENT, step_text[1])
-    talk.post(CUSTOMER, ABUSE[1])
-    second = standin.wait_for("chat.postEphemeral", count=2)[-1]
-    assert "step 2 of 3" in header(second)
-    talk.post(AGENT, step_text[2])
-    talk.post(CUSTOMER, ABUSE[2])
-    third = standin.wait_for("chat.postEphemeral", count=3)[-1]
-    assert "step 3 of 3" in header(third)
-    assert buttons(third)[ids.START_HANDOFF] == f"{CHANNEL}|{talk.root}"
-    bot.settle()
-    case = talk.case()
-    assert [(s.agent, s.step) for s in case.boundary_steps] == [(AGENT, 1), (AGENT, 2)]
-    assert case.boundary_step == 3
+    climb_the_ladder(bot, standin, talk, ABUSE)
+    assert talk.case().boundary_step == 3
 
 
 def test_coach_nudges_the_agent_privately_once(make_bot, standin):  # noqa: ANN001

@@ -14,7 +14,7 @@ import pytest
 
 from bot import ids
 from tests.e2e.test_commands import ack_of
-from tests.e2e.test_events_whisper import AGENT, CHANNEL, CUSTOMER, Conversation, blocks_of, buttons, header, settled
+from tests.e2e.test_events_whisper import AGENT, CUSTOMER, Conversation, blocks_of, buttons, climb_the_ladder, header, settled
 
 OPENING = "Hola, mi paquete no ha llegado todavía."
 ABUSE = ["Eres un idiota inútil…", "¡Cállate, imbécil!", "Sois unos incompetentes de mierda, contesta ya"]
@@ -48,29 +48,13 @@ def test_spanish_abuse_climbs_the_boundary_ladder_to_a_handoff(make_bot, standin
     bot = make_bot(DEESCALATE_LANGUAGE="es")
     book = bot.runtime.book
     assert book.language == "es"
-    step_text = {s: next(p.text for p in book.phrases("boundary") if p.step == s and "{" not in p.text and "[" not in p.text) for s in (1, 2)}
     talk = opened(bot, standin)
-
-    talk.post(CUSTOMER, ABUSE[0])
-    first = standin.wait_for("chat.postEphemeral")[-1]
-    assert "step 1 of 3" in header(first)
+    first, second, third = climb_the_ladder(bot, standin, talk, ABUSE)
     assert "idiota" in json.dumps(blocks_of(first), ensure_ascii=False)  # the why quotes the Spanish words
-    talk.post(AGENT, step_text[1])
-    talk.post(CUSTOMER, ABUSE[1])
-    second = standin.wait_for("chat.postEphemeral", count=2)[-1]
-    assert "step 2 of 3" in header(second)
-    talk.post(AGENT, step_text[2])
-    talk.post(CUSTOMER, ABUSE[2])
-    third = standin.wait_for("chat.postEphemeral", count=3)[-1]
-    assert "step 3 of 3" in header(third)
-    assert buttons(third)[ids.START_HANDOFF] == f"{CHANNEL}|{talk.root}"
     # The phrasings offered are the Spanish book's.
     spanish = {p.text.split("[")[0][:25] for p in book.phrases("boundary")}
     assert any(any(t in json.dumps(blocks_of(w), ensure_ascii=False) for t in spanish) for w in (first, second, third))
-    bot.settle()
-    case = talk.case()
-    assert [(s.agent, s.step) for s in case.boundary_steps] == [(AGENT, 1), (AGENT, 2)]
-    assert "abusive" in case.flags
+    assert "abusive" in talk.case().flags
 
 
 @pytest.mark.parametrize(

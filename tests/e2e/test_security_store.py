@@ -95,13 +95,19 @@ def test_a_request_submitted_while_redis_is_down_is_a_form_error_not_a_silent_cl
     standin.wait_for("chat.postMessage", where=is_case, timeout=10)
 
 
-def test_an_accept_clicked_while_redis_is_down_tells_the_supervisor(
-    make_bot: Callable[..., BotHandle], standin: SlackStandIn, own_redis: RedisServer  # noqa: F811
-) -> None:
+def _open_handoff_then_stop_redis(make_bot: Callable[..., BotHandle], own_redis: RedisServer) -> tuple[BotHandle, str]:
+    """A bot with one open handoff in the store, and then the store gone."""
     bot = make_bot(own_redis.url)
     fields = {"channel": SUPPORT, "root_ts": "1700000000.000100", "requested_at": str(time.time()), "issue": "refund", "severity": "high"}
     handoff_id, _ = bot.run(bot.store.create_handoff(SUPPORT, "1700000000.000100", fields, {"what": "opened"}))
     own_redis.stop()
+    return bot, handoff_id
+
+
+def test_an_accept_clicked_while_redis_is_down_tells_the_supervisor(
+    make_bot: Callable[..., BotHandle], standin: SlackStandIn, own_redis: RedisServer  # noqa: F811
+) -> None:
+    bot, handoff_id = _open_handoff_then_stop_redis(make_bot, own_redis)
     try:
         bot.sender.block_action(ids.HANDOFF_ACCEPT, handoff_id, user_id=SUPERVISOR, channel_id=SUPERVISOR_CHANNEL, message={"ts": "1.1"})
         told = standin.wait_for("chat.postEphemeral", timeout=10, where=lambda c: c.params["user"] == SUPERVISOR)[0]
@@ -113,10 +119,7 @@ def test_an_accept_clicked_while_redis_is_down_tells_the_supervisor(
 def test_supervisor_steps_while_redis_is_down_say_so_instead_of_failing_silently(
     make_bot: Callable[..., BotHandle], standin: SlackStandIn, own_redis: RedisServer  # noqa: F811
 ) -> None:
-    bot = make_bot(own_redis.url)
-    fields = {"channel": SUPPORT, "root_ts": "1700000000.000100", "requested_at": str(time.time()), "issue": "refund", "severity": "high"}
-    handoff_id, _ = bot.run(bot.store.create_handoff(SUPPORT, "1700000000.000100", fields, {"what": "opened"}))
-    own_redis.stop()
+    bot, handoff_id = _open_handoff_then_stop_redis(make_bot, own_redis)
     try:
         # The Decline button (its modal needs the handoff) and a Decline submission (its transition).
         bot.sender.block_action(ids.HANDOFF_DECLINE, handoff_id, user_id=SUPERVISOR, channel_id=SUPERVISOR_CHANNEL, message={"ts": "1.1"})
