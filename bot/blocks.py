@@ -23,8 +23,6 @@ VALUE_MAX = 2000  # a button's value
 LABEL_MAX = 2000  # an input's label or hint
 TITLE_MAX = 24  # a modal's title and buttons
 PLACEHOLDER_MAX = 150
-HOME_BLOCKS_MAX = 100
-MESSAGE_BLOCKS_MAX = 50
 
 
 def fit(text: str, limit: int) -> str:

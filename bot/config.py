@@ -101,7 +101,7 @@ class Config:
     language: str = "en"
     whisper_cooldown_seconds: float = 120.0
     whisper_cap: int = 6
-    whisper_budget: int = 3  # whispers per thread; plan suggestions stop one short (bot/whisper.py _planned)
+    whisper_budget: int = 3  # whispers per thread: the plan suggests at most budget - 1 (1 = urgent moments only)
     unattended_minutes: float = 3.0  # grace before "nobody has answered yet" reaches supervisors; 0 = at once
     handoff_sla_minutes: float = 5.0
     renotify_max: int = 3
@@ -252,7 +252,7 @@ def _customer_bots(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]
         elif entries and entries[-1][1] is not None:
             entries[-1][1] = f"{entries[-1][1]},{part}"  # a comma inside the previous pattern
         elif part.strip():
-            raise ConfigError(name, f"{part.strip()!r} is not a bot id (B…) or app id (A…); write ID or ID:PATTERN, comma-separated")
+            return _invalid(ConfigError(name, f"{part.strip()!r} is not a bot id (B…) or app id (A…); write ID or ID:PATTERN, comma-separated"), ())
     bots: dict[str, CustomerBot] = {}
     for bot_id, source in entries:
         assert bot_id is not None
@@ -261,11 +261,11 @@ def _customer_bots(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]
             try:
                 pattern = re.compile(source.strip())
             except re.error as exc:
-                raise ConfigError(name, f"the pattern for {bot_id} is not a valid regular expression ({exc}): {source.strip()!r}") from None
+                return _invalid(ConfigError(name, f"the pattern for {bot_id} is not a valid regular expression ({exc}): {source.strip()!r}"), ())
             if "name" not in pattern.groupindex:
-                raise ConfigError(name, f"the pattern for {bot_id} needs a (?P<name>…) group that captures the customer's name")
+                return _invalid(ConfigError(name, f"the pattern for {bot_id} needs a (?P<name>…) group that captures the customer's name"), ())
         if bot_id in bots:
-            raise ConfigError(name, f"{bot_id} is listed twice")
+            return _invalid(ConfigError(name, f"{bot_id} is listed twice"), ())
         bots[bot_id] = CustomerBot(bot_id, pattern)
     return tuple(bots.values())
 
@@ -425,7 +425,7 @@ def _from_env(env: Mapping[str, str], *, mode: str) -> Config:
         timer_poll_seconds=_number(env, "DEESCALATE_TIMER_POLL_SECONDS", 5.0, low=0.01, high=600),
         log_level=log_level,
         # -- operations and helpdesk bots (issue 14) --
-        customer_bots=_customer_bots_noted(env, "DEESCALATE_CUSTOMER_BOTS"),
+        customer_bots=_customer_bots(env, "DEESCALATE_CUSTOMER_BOTS"),
         log_format=_choice(env, "DEESCALATE_LOG_FORMAT", "text", ("text", "json")),
     )
 
@@ -436,13 +436,6 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
         return _invalid(ConfigError(name, f"must be {' or '.join(choices)}, got {value!r}"), default)
     return value
 
-
-def _customer_bots_noted(env: Mapping[str, str], name: str) -> tuple[CustomerBot, ...]:
-    # Noted like every other bad value, so it is listed with the rest instead of hiding them.
-    try:
-        return _customer_bots(env, name)
-    except ConfigError as exc:
-        return _invalid(exc, ())
 
 
 def load_config(*, mode: str = "serve", env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None) -> Config:

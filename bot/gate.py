@@ -22,9 +22,8 @@ on every one would teach agents to ignore whispers. So a moment passes the gate 
 from __future__ import annotations
 
 from bot.detector import Reading, Signal
-from bot.vocabulary import level_index
+from bot.vocabulary import SEVERE, level_index
 
-ALWAYS = frozenset({"threat", "hate"})
 PRESSING = frozenset({"authority", "churn"})
 # The signals behind a pressing flag, and how strong one must be: "cancel the extra seat" is an errand
 # (churn 0.15), "cancel my account" or "I'm cancelling" a threat to leave (>= 0.45).
@@ -69,7 +68,7 @@ def worth_whispering(
 
     The level counts as risen when it is above the thread's level before this message, or above the
     level last whispered (a thread that turned tense on mild signs gets its whisper when a strong one comes)."""
-    if abusive or ALWAYS & set(reading.flags):
+    if abusive or SEVERE & set(reading.flags):
         return True
     new_flags = frozenset(reading.flags) - before_flags - {"abusive"}
     level = level_index(reading.level)

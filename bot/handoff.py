@@ -373,12 +373,6 @@ def sla_timers(handoff_id: str, renotify_max: int) -> tuple[str, ...]:
     return tuple(sla_timer(handoff_id, attempt) for attempt in range(1, renotify_max + 3))
 
 
-def parse_timer(timer: str) -> tuple[str, str, int]:
-    """("sla"|"followup"|…, handoff id, attempt) from a handoff timer; attempt 0 when it has none."""
-    parsed = effects.parse(timer)
-    return parsed.kind, parsed.handoff_id, parsed.attempt
-
-
 def renotify_step(attempt: int, renotify_max: int, has_second_tier: bool) -> str:
     """What an SLA timer's `attempt` does: "repost" in the channel, then "second_tier" once, then "stop"."""
     if attempt <= renotify_max:

@@ -23,8 +23,6 @@ from bot.gate import worth_early_words, worth_whispering
 from bot.safety import redact, redact_split
 from bot.vocabulary import level_index
 
-RECOVERY_TIMER = effects.RECOVERY
-UNATTENDED_TIMER = effects.UNATTENDED
 MAX_COACHED = 20
 # Flags that mean "a supervisor should be one click away".
 _HANDOFF_FLAGS = frozenset({"threat", "hate", "authority"})

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from bot import ids
 from bot.blocks import button as _button
+from bot.blocks import header as _header
 from bot.safety import escape, quote
 
 # A trigger named in words an agent reads at a glance ("why: waiting, billing").
@@ -66,7 +67,7 @@ def whisper(
     """A whisper: header with the kind in words, 2–3 phrasings, the why line, an optional hint, and its buttons."""
     ref = f"{channel}|{root_ts}|{number}"
     blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"💬 {title}"[:150], "emoji": True}},
+        _header(f"💬 {title}"),
         {
             "type": "context",
             "elements": [{"type": "mrkdwn", "text": f"{LEVEL_MARK.get(level, '')} Only you can see this. Pick one, make it yours."}],

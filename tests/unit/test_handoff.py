@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot import ids
+from bot import effects, ids
 from bot.case import Case, Line, Step
 from bot.detector import ThreadTension
 from bot.handoff import (
@@ -15,7 +15,6 @@ from bot.handoff import (
     audit,
     handoff_fields,
     parse_cost,
-    parse_timer,
     prefill,
     refusal,
     renotify_step,
@@ -180,8 +179,8 @@ def test_sla_timers_repost_then_go_to_the_second_tier_then_stop():
     assert steps == ["repost", "repost", "second_tier", "stop", "stop"]
     assert [renotify_step(n, 2, False) for n in (1, 2, 3)] == ["repost", "repost", "stop"]
     assert renotify_step(1, 0, True) == "second_tier"
-    assert parse_timer(sla_timer("abc", 3)) == ("sla", "abc", 3)
-    assert parse_timer("followup|abc") == ("followup", "abc", 0)
+    parsed = [effects.parse(t) for t in (sla_timer("abc", 3), "followup|abc")]
+    assert [(p.kind, p.handoff_id, p.attempt) for p in parsed] == [("sla", "abc", 3), ("followup", "abc", 0)]
 
 
 def test_audit_entry_says_who_what_when():
