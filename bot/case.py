@@ -267,13 +267,13 @@ def _note_out(note: dict, before: dict | None) -> dict:
 def _default_title(note: dict) -> str | None:
     """The title a note's step gives it ("Next: …" for a plan step, the ladder's for a boundary step)."""
     from bot.plan import BY_CODE
-    from phrasebook.selector import STEP_NAMES
+    from phrasebook.selector import STEP_NAMES, boundary_title
 
     if note.get("p") in BY_CODE:
-        return f"Next: {BY_CODE[note['p']].next}"
+        return BY_CODE[note["p"]].title
     step = note.get("step")
     if note.get("kind") == "boundary" and step in STEP_NAMES:
-        return f"Boundary, step {step} of 3: {STEP_NAMES[step]}"
+        return boundary_title(step)
     return None
 
 

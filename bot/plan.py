@@ -25,6 +25,11 @@ class PlanStep:
     done_by: frozenset[str]  # agent moves that count as having taken this step
     next: str  # the whisper's header: "Next: <next>"
 
+    @property
+    def title(self) -> str:
+        """The whisper's header words (one place: the record's codec rebuilds titles from it)."""
+        return f"Next: {self.next}"
+
 
 def _step(code: str, name: str, kinds: tuple[str, ...], done_by: Iterable[str], next: str) -> PlanStep:
     return PlanStep(code, name, kinds, frozenset(done_by), next)
@@ -83,7 +88,7 @@ class Choice:
 
     @property
     def title(self) -> str:
-        return f"Next: {self.step.next}"
+        return self.step.title
 
 
 def next_step(progress: Progress, level: str, tags: Iterable[str] = ()) -> Choice | None:

@@ -507,7 +507,7 @@ def _whisper(
     handoff = _calls_for_supervisor(suggestion.kind, suggestion.step, reading) or (boundary and ladder.handoff)
     title = choice.title if choice is not None else suggestion.title
     if choice is None and suggestion.kind == "escalation":
-        title = f"{suggestion.title} · Next: {steps.ESCALATE.next}"
+        title = f"{suggestion.title} · {steps.ESCALATE.title}"
     note: dict[str, Any] = {
         "n": number, "at": now, "kind": suggestion.kind, "title": title, "ids": [pid for pid, _ in suggestion.phrases],
         "level": reading.level, "flags": sorted(moment.flags), "triggers": sorted(reading.triggers), "handoff": handoff,

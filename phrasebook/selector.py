@@ -338,11 +338,16 @@ def _phrase_index(book: Phrasebook) -> _PhraseIndex:
     return cached
 
 
+def boundary_title(step: int) -> str:
+    """A boundary whisper's header words: "Boundary, step 2 of 3: final warning"."""
+    return f"Boundary, step {step} of 3: {STEP_NAMES[step]}"
+
+
 def _suggestion(book, kind, picked, step, customer, issue, timeframe) -> Suggestion:
     kinds = list(dict.fromkeys(p.kind for p in picked)) or [kind]
     title = " + ".join(TITLES[k] for k in kinds)
     if kind == "boundary" and step:
-        title = f"Boundary, step {step} of 3: {STEP_NAMES[step]}"
+        title = boundary_title(step)
     if customer is None and issue is None and timeframe is None:
         known = _phrase_index(book).filled  # the usual whisper: nothing to fill in, filled once per book
         filled = tuple((p.id, known[p.id]) for p in picked)
