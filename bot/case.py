@@ -142,6 +142,10 @@ class Case:
                 return ln
         return None
 
+    def open_to(self, user: str, supervisor: bool) -> bool:
+        """Who may see or act on this thread (status, handoffs, whisper buttons): its agents and supervisors."""
+        return supervisor or (bool(user) and user in self.agents)
+
     @property
     def boundary_steps(self) -> list[Step]:
         """The boundary steps agents took, in order (the handoff summary shows them)."""

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 
-_SECRET = re.compile(r"\b(xox[abposr]-|xapp-)[A-Za-z0-9-]+|(Bearer\s+)[A-Za-z0-9._-]+|(redis[s]?://[^:/@\s]*:)[^@\s]+(@)")
+_SECRET = re.compile(r"\b(xox[abeposr]-|xapp-)[A-Za-z0-9-]+|(Bearer\s+)[A-Za-z0-9._-]+|(redis[s]?://[^:/@\s]*:)[^@\s]+(@)")
 
 
 def mask(text: str) -> str:

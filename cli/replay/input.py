@@ -9,6 +9,7 @@ is a `ReplayInputError` naming the file and the line, so one line tells the pers
 from __future__ import annotations
 
 import json
+import math
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -131,12 +132,14 @@ def _timestamp(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if value >= 0 else None
+        return float(value) if math.isfinite(value) and value >= 0 else None
     if isinstance(value, str):
         try:
-            return float(value)
+            seconds = float(value)
         except ValueError:
             pass
+        else:  # "inf", "nan" and negative times are no moment a message was sent
+            return seconds if math.isfinite(seconds) and seconds >= 0 else None
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:

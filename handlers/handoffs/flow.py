@@ -57,8 +57,8 @@ def thread_problem(runtime: Runtime, channel: str, root_ts: str) -> str | None:
 
 async def may_act_on(runtime: Runtime, user: str, case: Case | None) -> bool:
     """The rule `/deescalate status` applies: the thread's agents and supervisors may act on a thread."""
-    if case is not None and user in case.agents:
-        return True
+    if case is not None and case.open_to(user, supervisor=False):
+        return True  # an agent of the thread: no need to ask who the supervisors are
     return await is_supervisor(runtime, user)
 
 

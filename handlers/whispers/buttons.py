@@ -55,10 +55,6 @@ async def _clicker_may(runtime: Any, body: dict) -> tuple[str, bool]:
     return user, await runtime.is_supervisor(user)
 
 
-def _theirs(case: Case, user: str, supervisor: bool) -> bool:
-    return supervisor or (bool(user) and user in case.agents)
-
-
 async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
     ref = parse_ref(action.get("value"))
     response_url = body.get("response_url")
@@ -70,7 +66,7 @@ async def another_suggestion(runtime: Any, body: dict, action: dict) -> None:
     def change(case: Case | None) -> tuple[Case | None, tuple[str, list[dict]] | None | bool]:
         if case is None:
             return None, None
-        if not _theirs(case, user, supervisor):
+        if not case.open_to(user, supervisor):
             return None, False  # a forged value naming another thread: nothing changes, nothing is shown
         case, rendered = another(case, number, runtime.book)
         return (case if rendered else None), rendered
@@ -97,7 +93,7 @@ async def feedback(runtime: Any, body: dict, action: dict, verdict: str) -> None
     def change(case: Case | None) -> tuple[Case | None, tuple[bool, Case | None]]:
         if case is None:
             return None, (False, None)
-        if not _theirs(case, user, supervisor):
+        if not case.open_to(user, supervisor):
             return None, (False, None)  # another thread's whisper: not counted, not re-rendered
         case, first = record_feedback(case, number, verdict)
         return (case if first else None), (first, case)

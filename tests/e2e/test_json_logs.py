@@ -74,3 +74,9 @@ def test_the_log_format_is_checked() -> None:
     assert from_env({**base, "DEESCALATE_LOG_FORMAT": "JSON"}).log_format == "json"
     with pytest.raises(ConfigError, match="DEESCALATE_LOG_FORMAT: must be text or json, got 'logfmt'"):
         from_env({**base, "DEESCALATE_LOG_FORMAT": "logfmt"})
+
+
+@pytest.mark.parametrize("secret", ["xoxb-1234-abcd", "xoxp-1-2-3", "xoxe-1-refreshtoken", "xapp-1-A0-abc"])
+def test_every_slack_token_kind_is_masked(secret: str) -> None:
+    # xoxe-: the refresh token of rotating tokens, as sensitive as the token it renews.
+    assert secret not in logs.mask(f"calling with {secret} now")

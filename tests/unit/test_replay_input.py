@@ -75,6 +75,11 @@ GOOD = json.dumps({"thread": "a", "user": "Kim", "role": "customer", "text": "hi
         ('{"thread": "a", "user": "Kim", "role": "customer", "ts": 1}', "missing text"),
         ('{"thread": "a", "user": "Kim", "role": "boss", "text": "x", "ts": 1}', "role must be customer or agent"),
         ('{"thread": "a", "user": "Kim", "role": "agent", "text": "x", "ts": "soon"}', "ts must be"),
+        # no moment a message was sent (these used to end the replay in a traceback)
+        ('{"thread": "a", "user": "Kim", "role": "agent", "text": "x", "ts": "inf"}', "ts must be"),
+        ('{"thread": "a", "user": "Kim", "role": "agent", "text": "x", "ts": "nan"}', "ts must be"),
+        ('{"thread": "a", "user": "Kim", "role": "agent", "text": "x", "ts": "-5"}', "ts must be"),
+        ('{"thread": "a", "user": "Kim", "role": "agent", "text": "x", "ts": 1e400}', "ts must be"),
     ],
 )
 def test_malformed_jsonl_names_file_and_line(tmp_path: Path, bad: str, problem: str) -> None:
